@@ -1,0 +1,16 @@
+import { MeshError } from './mesh-error.js';
+
+/** An operation did not finish within its time limit. Retryable: the next attempt may be faster. */
+export class MeshTimeoutError extends MeshError {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super('MESH_COMMON_TIMEOUT', `${operation} timed out after ${timeoutMs} ms`, {
+      retryable: true,
+      cause,
+      details: { operation, timeoutMs },
+    });
+  }
+}

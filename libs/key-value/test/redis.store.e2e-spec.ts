@@ -1,0 +1,15 @@
+import { RedisKeyValueStore } from '@toskamesh/key-value';
+import { describeKeyValueContract } from '@toskamesh/testing';
+import { REDIS_URL, deleteKeysUnder } from './fixtures/redis-keys.js';
+
+describeKeyValueContract('redis', async (keyPrefix) => {
+  // A small SCAN COUNT and MGET batch force several pages and a pipelined getMany with 250 keys.
+  const store = new RedisKeyValueStore({ url: REDIS_URL, keyPrefix, scanCount: 40, batchSize: 64 });
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await deleteKeysUnder(keyPrefix);
+    },
+  };
+});
