@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, freePort } from '@toskamesh/testing';
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,6 +163,82 @@ describe('toska-store command', () => {
       expect(badInterval.code).toBe(1);
       const camel = await run('config', 'set', 'syncMode', 'always');
       expect(camel.stderr).toContain('did you mean "sync_mode"');
+    });
+  });
+
+  describe('start on a corrupt AOF', () => {
+    // Records without a checksum are accepted (as upstream); the middle one fails its checksum.
+    const good = (key: string) => `{"expires_at":null,"key":"${key}","op":"set","v":1,"value":"${key}-v"}\n`;
+    const bad = '{"checksum":"00","expires_at":null,"key":"b","op":"set","v":1,"value":"b-v"}\n';
+    let corruptDir: string;
+
+    beforeAll(async () => {
+      corruptDir = await mkdtemp(join(tmpdir(), 'toska-cli-corrupt-'));
+      await writeFile(join(corruptDir, 'toska.aof'), good('a') + bad + good('c'));
+    });
+    afterAll(() => rm(corruptDir, { recursive: true, force: true }));
+
+    it('refuses to start, naming the byte offset of the bad record and the --repair flag', async () => {
+      const { code, stderr } = await new Promise<Run>((resolve) => {
+        execFile(
+          process.execPath,
+          [CLI, 'start', '--host', '127.0.0.1', '--port', '0'],
+          { env: { ...env, TOSKA_DATA_DIR: corruptDir }, timeout: 20_000 },
+          (error, stdout, stderr) =>
+            resolve({
+              code: error && typeof error.code === 'number' ? error.code : error ? -1 : 0,
+              stdout,
+              stderr,
+            }),
+        );
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`corrupt at byte offset ${Buffer.byteLength(good('a'))} (line 2)`);
+      expect(stderr).toContain('--repair');
+    });
+
+    it('starts with --repair, skipping only the bad record and keeping the damaged file aside', async () => {
+      const child = spawn(
+        process.execPath,
+        [CLI, 'start', '--host', '127.0.0.1', '--port', '0', '--repair'],
+        {
+          env: { ...env, TOSKA_DATA_DIR: corruptDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        await eventually(() => expect(output).toMatch(/listening on (http:\/\/127\.0\.0\.1:\d+)/), {
+          timeoutMs: 30_000,
+        });
+        const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+        const mget = await fetch(`${base}/kv/mget`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ keys: ['a', 'b', 'c'] }),
+        });
+        expect(await mget.json()).toEqual({ values: { a: 'a-v', b: null, c: 'c-v' } });
+        expect((await readdir(corruptDir)).some((name) => name.startsWith('toska.aof.corrupt-'))).toBe(true);
+      } finally {
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      }
+    }, 60_000);
+  });
+
+  describe('the package bin', () => {
+    it('is what `npx toska-store` runs from the repository root: the built CLI', async () => {
+      const bin = join(ROOT, 'node_modules/.bin/toska-store');
+      const { code, stdout } = await new Promise<Run>((resolve) => {
+        execFile(process.execPath, [bin, '--version'], { env, timeout: 20_000 }, (error, out, err) =>
+          resolve({ code: error ? -1 : 0, stdout: out, stderr: err }),
+        );
+      });
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     });
   });
 

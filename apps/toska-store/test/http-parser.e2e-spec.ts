@@ -66,7 +66,7 @@ describe(ToskaHttpServer.name, () => {
     );
 
     it.each(['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'garbage'])(
-      'answers 415 with an empty body and connection: close for %s, before auth',
+      'answers 415 saying what to send, with connection: close, for %s, before auth',
       async (type) => {
         const res = await send(url, {
           method: 'PUT',
@@ -75,7 +75,7 @@ describe(ToskaHttpServer.name, () => {
           body: 'x',
         });
         expect(res.status).toBe(415);
-        expect(res.raw).toHaveLength(0);
+        expect(res.json()).toEqual({ error: 'Unsupported content-type: send application/json' });
         expect(res.headers.connection).toBe('close');
       },
     );
@@ -85,7 +85,7 @@ describe(ToskaHttpServer.name, () => {
       ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0x76, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])],
       ['a lone surrogate escape', Buffer.from('{"value":"\\ud800"}')],
       ['whitespace only', Buffer.from('  ')],
-    ])('answers 400 with an empty body and connection: close for %s, before auth', async (_label, body) => {
+    ])('answers 400 with a clear message and connection: close for %s, before auth', async (_label, body) => {
       const res = await send(url, {
         method: 'POST',
         path: '/kv/mget',
@@ -93,8 +93,15 @@ describe(ToskaHttpServer.name, () => {
         body,
       });
       expect(res.status).toBe(400);
-      expect(res.raw).toHaveLength(0);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.json()).toEqual({ error: 'Request body is not valid JSON (UTF-8)' });
       expect(res.headers.connection).toBe('close');
+    });
+
+    it('writes nothing for a PUT whose body is not JSON', async () => {
+      const res = await putJson(url, '/kv/not-json', '{"value":"half', auth);
+      expect(res.status).toBe(400);
+      expect(server.engine.get('not-json')).toBeUndefined();
     });
 
     it('does not parse GET bodies', async () => {
@@ -108,10 +115,10 @@ describe(ToskaHttpServer.name, () => {
   });
 
   describe('body size limit', () => {
-    it('answers 413 with an empty body and connection: close for a declared length over the limit', async () => {
+    it('answers 413 naming the limit, with connection: close, for a declared length over it', async () => {
       const res = await putJson(url, '/kv/big', { value: 'x'.repeat(70 * 1024) }, auth);
       expect(res.status).toBe(413);
-      expect(res.raw).toHaveLength(0);
+      expect(res.json()).toEqual({ error: 'Request body too large', max_body_bytes: 64 * 1024 });
       expect(res.headers.connection).toBe('close');
       expect(server.engine.get('big')).toBeUndefined();
     });
@@ -158,6 +165,7 @@ describe(ToskaHttpServer.name, () => {
         'transfer-encoding: chunked\r\n\r\n';
       const result = await rawExchange(url, head, chunks, 5_000);
       expect(result.text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(result.text).toContain('{"error":"Request body too large","max_body_bytes":65536}');
       expect(result.closed).toBe(true);
       // The client could not push anywhere near the 26 MB it tried: the server stopped reading.
       expect(result.bodyBytesWritten).toBeLessThan(chunk.length * 400);

@@ -1,7 +1,7 @@
 import { MeshServiceHost } from '@toskamesh/runtime';
-import { ProfileModule } from './profile.module.js';
+import { PROFILE_SERVICE_NAME, ProfileModule } from './profile.module.js';
 
 // The original demo's port; `Mesh__Service__*` and `Mesh__KeyValue__*` variables configure the rest.
 await MeshServiceHost.run(ProfileModule.register(), {
-  service: { name: 'profile-kv-store-demo', port: 8084 },
+  service: { name: PROFILE_SERVICE_NAME, port: 8084 },
 });

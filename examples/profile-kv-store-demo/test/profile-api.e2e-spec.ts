@@ -1,23 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KeyValueModuleOptions } from '@toskamesh/key-value';
 import { MeshServiceHost, type MeshServiceHandle } from '@toskamesh/runtime';
-import { ProfileModule } from '../src/profile.module.js';
+import { eventually, freePort } from '@toskamesh/testing';
+import { ProfileModule, profileStoreOptions } from '../src/profile.module.js';
 
-/** The same API tests, with the store chosen by configuration only. */
-const STORES: Array<[string, () => KeyValueModuleOptions]> = [
-  ['memory', () => ({ provider: 'memory', keyPrefix: 'profiles' })],
+/** The built `toska-store` command (`npm test` builds first). */
+const TOSKA_STORE_CLI = fileURLToPath(new URL('../../../apps/toska-store/dist/cli/main.js', import.meta.url));
+
+/** A store for one run of the suite: the demo's options, and how to stop what was started for it. */
+interface StoreUnderTest {
+  options: KeyValueModuleOptions;
+  close(): Promise<void>;
+}
+
+/** A real toska-store server process with auth on, in a temporary data directory. */
+async function startToskaStore(token: string): Promise<{ url: string; close(): Promise<void> }> {
+  if (!existsSync(TOSKA_STORE_CLI)) throw new Error(`${TOSKA_STORE_CLI} is missing: run \`npm run build\``);
+  const dir = mkdtempSync(join(tmpdir(), 'profile-demo-toska-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [TOSKA_STORE_CLI, 'start', '--host', '127.0.0.1', '--port', String(port)],
+    {
+      env: { PATH: process.env.PATH ?? '', TOSKA_CONFIG_DIR: dir, TOSKA_AUTH_TOKEN: token },
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`toska-store exited with ${child.exitCode}`);
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, close };
+}
+
+/** The same API tests, with the store chosen by configuration only (the .NET variables). */
+const STORES: Array<[string, () => Promise<StoreUnderTest>]> = [
+  ['memory', async () => ({ options: profileStoreOptions({}), close: async () => undefined })],
   [
     'redis',
-    () => ({
-      provider: 'redis',
-      redis: { url: 'redis://127.0.0.1:6379' },
-      keyPrefix: `profile-demo-test-${randomBytes(4).toString('hex')}`,
+    async () => ({
+      options: profileStoreOptions({
+        Mesh__KeyValue__Provider: 'Redis',
+        Mesh__KeyValue__Redis__ConnectionString: 'redis://127.0.0.1:6379',
+        Mesh__Service__ServiceName: `profile-demo-test-${randomBytes(4).toString('hex')}`,
+      }),
+      close: async () => undefined,
     }),
+  ],
+  [
+    'toskastore',
+    async () => {
+      const token = randomBytes(16).toString('hex');
+      const server = await startToskaStore(token);
+      return {
+        options: profileStoreOptions({
+          Mesh__KeyValue__Provider: 'ToskaStore',
+          Mesh__KeyValue__ToskaStore__BaseUrl: server.url,
+          Mesh__KeyValue__ToskaStore__AuthToken: token,
+        }),
+        close: server.close,
+      };
+    },
   ],
 ];
 
-describe.each(STORES)('profile-kv-store-demo on the %s store', (_name, storeOptions) => {
+describe.each(STORES)('profile-kv-store-demo on the %s store', (_name, startStore) => {
+  let store: StoreUnderTest;
   let service: MeshServiceHandle;
   const put = (id: string, body: unknown) =>
     fetch(`${service.url}/profiles/${id}`, {
@@ -27,15 +96,19 @@ describe.each(STORES)('profile-kv-store-demo on the %s store', (_name, storeOpti
     });
 
   beforeAll(async () => {
-    service = await MeshServiceHost.start(ProfileModule.register(storeOptions()), {
+    store = await startStore();
+    service = await MeshServiceHost.start(ProfileModule.register(store.options), {
       service: { name: 'profile-kv-store-demo', port: 0, address: '127.0.0.1' },
       registration: { enabled: false },
       auth: { secret: 'profile-demo-test-secret-0123456789abcdef' },
       logging: { level: 'silent' },
       env: {},
     });
+  }, 60_000);
+  afterAll(async () => {
+    await service?.close();
+    await store?.close();
   });
-  afterAll(() => service.close());
 
   it('creates with 201, trims fields and de-duplicates tags case-insensitively', async () => {
     const response = await put('ada', {

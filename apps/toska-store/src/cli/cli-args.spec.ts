@@ -21,8 +21,18 @@ describe('parseCliArgs', () => {
       port: '4000',
       env: 'prod',
       daemon: true,
+      repair: false,
     });
-    expect(parseCliArgs(['start', '-p', '8080'])).toEqual({ kind: 'start', port: '8080', daemon: false });
+    expect(parseCliArgs(['start', '-p', '8080'])).toEqual({
+      kind: 'start',
+      port: '8080',
+      daemon: false,
+      repair: false,
+    });
+  });
+
+  it('reads start --repair, the flag the corruption errors and docs name', () => {
+    expect(parseCliArgs(['start', '--repair'])).toMatchObject({ kind: 'start', repair: true });
   });
 
   it('reads status with an address and a timeout, accepting the original --json', () => {

@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export type CliCommand =
   | { kind: 'help'; topic?: string }
   | { kind: 'version' }
-  | { kind: 'start'; host?: string; port?: string; env?: string; daemon: boolean }
+  | { kind: 'start'; host?: string; port?: string; env?: string; daemon: boolean; repair: boolean }
   | { kind: 'status'; host?: string; port?: string; timeout?: string }
   | { kind: 'config-get'; key: string }
   | { kind: 'config-set'; key: string; value: string }
@@ -19,7 +19,8 @@ const ADDRESS: Options = { host: { type: 'string' }, port: { type: 'string', sho
 
 /**
  * Parses `toska-store <command> ...` (the original `toska` CLI's commands and flags: `start --host --port
- * --env --daemon`, `status`, `config get|set|list|reset`). `--flag value` and `--flag=value` both work.
+ * --env --daemon`, `status`, `config get|set|list|reset`; plus this port's `start --repair`).
+ * `--flag value` and `--flag=value` both work.
  * Throws {@link MeshValidationError} on anything it does not know, so a typo never runs a default.
  */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -51,6 +52,7 @@ function parseStart(args: string[]): CliCommand {
     ...ADDRESS,
     env: { type: 'string' },
     daemon: { type: 'boolean', short: 'd' },
+    repair: { type: 'boolean' },
   });
   if (values.help) return { kind: 'help', topic: 'start' };
   if (positionals.length > 0) throw usage(`start takes no arguments (got "${positionals[0]}")`);
@@ -60,6 +62,7 @@ function parseStart(args: string[]): CliCommand {
     port: text(values.port),
     env: text(values.env),
     daemon: values.daemon === true,
+    repair: values.repair === true,
   };
 }
 

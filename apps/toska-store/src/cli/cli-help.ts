@@ -19,12 +19,15 @@ TOSKA_* variables (TOSKA_DATA_DIR, TOSKA_AUTH_TOKEN, TOSKA_REPLICA_URL, ...), ov
 const START = `Run the ToskaStore server in the foreground
 
 Usage:
-  toska-store start [--host HOST] [--port PORT] [--env dev|test|prod]
+  toska-store start [--host HOST] [--port PORT] [--env dev|test|prod] [--repair]
 
 Options:
   --host HOST      Address to bind (default: config "host", else 127.0.0.1)
   -p, --port PORT  Port to bind, 0 = any free port (default: config "port", else 4000)
   --env ENV        Environment reported by /status: dev, test or prod (default: dev)
+  --repair         Start even if the AOF has a corrupt record in the middle or the snapshot fails its
+                   checksum: the record is skipped (its write is lost) or the snapshot set aside, and the
+                   damaged file is kept as <file>.corrupt-<epoch ms> (same as repair=true, TOSKA_REPAIR=true)
   -d, --daemon     Not supported: run "toska-store start" under a supervisor (systemd, Docker, ...)
   -h, --help       Show this help
 

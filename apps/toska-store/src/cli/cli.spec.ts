@@ -80,6 +80,11 @@ describe('runCli', () => {
     expect(out).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
+  it('documents --repair in the start help', async () => {
+    expect(await runCli(['help', 'start'], io)).toBe(0);
+    expect(out).toContain('--repair');
+  });
+
   it('lists config keys in the config help', async () => {
     expect(await runCli(['help', 'config'], io)).toBe(0);
     expect(out).toContain('sync_mode');
@@ -97,6 +102,11 @@ describe('startOverrides', () => {
     });
     expect(() => startOverrides({ port: '70000', daemon: false })).toThrow('--port');
     expect(() => startOverrides({ env: 'staging', daemon: false })).toThrow('dev, test, prod');
+  });
+
+  it('turns --repair on, and leaves repair to config and env without it', () => {
+    expect(startOverrides({ daemon: false, repair: true })).toEqual({ daemon: false, repair: true });
+    expect(startOverrides({ daemon: false, repair: false })).not.toHaveProperty('repair');
   });
 });
 

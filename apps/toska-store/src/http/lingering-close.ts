@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendEmpty } from './respond.js';
+import { sendParserError } from './respond.js';
 
 /** How long, at most, an unread request body is drained after an early answer. */
 export const LINGER_MS = 2_000;
@@ -8,14 +8,19 @@ export const LINGER_MS = 2_000;
 export const LINGER_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * Answers before the request body was read (413 over the limit, 415), with an empty body and
+ * Answers before the request body was read (413 over the limit, 415) with `error` as the JSON body and
  * `connection: close`, then closes the connection *gracefully*: closing a socket that still has unread
  * request bytes makes the kernel reset it, and a client busy sending would then lose the answer. So the
  * rest of the body is read and thrown away (never buffered) for at most {@link LINGER_MS} and
  * {@link LINGER_MAX_BYTES}, like a web server's lingering close, and the socket is closed after that or
  * as soon as the client closes its side.
  */
-export function answerEarlyAndClose(req: IncomingMessage, res: ServerResponse, status: number): void {
+export function answerEarlyAndClose(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  error: Record<string, unknown>,
+): void {
   const socket = req.socket;
   let drained = 0;
   const close = (): void => {
@@ -35,5 +40,5 @@ export function answerEarlyAndClose(req: IncomingMessage, res: ServerResponse, s
     // write side is done (`destroySoon`); keep only the end (FIN) and let the drain above do the closing.
     socket.removeListener('finish', socket.destroy);
   });
-  sendEmpty(res, status, true);
+  sendParserError(res, status, error);
 }

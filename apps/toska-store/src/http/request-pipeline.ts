@@ -11,16 +11,18 @@ import type { Exchange } from './exchange.js';
 import { parseJsonBody, type JsonBody } from './json-body.js';
 import { parseQuery, type QueryParams } from './query-string.js';
 import { answerEarlyAndClose } from './lingering-close.js';
-import { sendEmpty, sendJson } from './respond.js';
+import { sendJson, sendParserError } from './respond.js';
 import { ToskaRouter } from './toska.router.js';
 import { splitPath } from './request-path.js';
 
 const NO_QUERY: QueryParams = new Map();
+const UNSUPPORTED_TYPE = { error: 'Unsupported content-type: send application/json' };
+const MALFORMED_JSON = { error: 'Request body is not valid JSON (UTF-8)' };
 
 /**
  * The request pipeline, in upstream's order (contract §1): parser (query, then JSON body) -> auth ->
- * rate limit -> read-only -> routing. The parser's failures are Bandit's empty-bodied answers that close
- * the connection (400 malformed JSON, 413, 415); the rest are JSON.
+ * rate limit -> read-only -> routing. The parser's failures (400 malformed JSON, 413, 415) close the
+ * connection as Bandit's did, but say what was wrong in a JSON body, like every other answer.
  */
 @Injectable()
 export class RequestPipeline {
@@ -53,7 +55,7 @@ export class RequestPipeline {
     const method = req.method ?? 'GET';
     const bodyKind = hasParsedBody(method) ? classifyContentType(req.headers['content-type']) : 'ignore';
     if (bodyKind === 'unsupported') {
-      answerEarlyAndClose(req, res, 415);
+      answerEarlyAndClose(req, res, 415, UNSUPPORTED_TYPE);
       return;
     }
     const exchange = { req, res, method, rawPath, segments: splitPath(rawPath), query };
@@ -70,10 +72,13 @@ export class RequestPipeline {
     const ready = expectsContinue ? () => res.writeContinue() : undefined;
     readBody(req, this.options.maxBodyBytes, ready).then(
       (read) => {
-        if (read.kind === 'too-large') return answerEarlyAndClose(req, res, 413);
+        if (read.kind === 'too-large') {
+          const error = { error: 'Request body too large', max_body_bytes: this.options.maxBodyBytes };
+          return answerEarlyAndClose(req, res, 413, error);
+        }
         if (read.kind === 'aborted') return void res.destroy();
         const body: JsonBody | undefined = parseJsonBody(read.bytes);
-        if (body === undefined) return sendEmpty(res, 400, true);
+        if (body === undefined) return sendParserError(res, 400, MALFORMED_JSON);
         this.afterParsing({ ...exchange, body, bodyBytes: read.bytes });
       },
       (error: unknown) => this.fail(res, error),

@@ -84,19 +84,20 @@ export function sendBody(
 }
 
 /**
- * An answer with no body. With `close`, the connection ends after it: Bandit's answer to a request it
- * could not parse (400 malformed JSON, 413, 415), and the way to stop reading an oversized body.
+ * A body-parser error (400 malformed JSON, 413, 415): a JSON `{"error", ...}` saying what was wrong, and
+ * `connection: close`, since the rest of the request may still be unread. Bandit answered these with no
+ * body at all (contract §1.1, §12.1); the status codes and the closing are kept, the silence is not.
  */
-export function sendEmpty(
-  res: ServerResponse,
-  status: number,
-  close: boolean,
-  headers: readonly string[] = [],
-): void {
-  res.shouldKeepAlive = res.shouldKeepAlive && !close;
-  res.writeHead(
-    status,
-    close ? ['content-length', '0', 'connection', 'close', ...headers] : ['content-length', '0', ...headers],
-  );
-  res.end();
+export function sendParserError(res: ServerResponse, status: number, value: Record<string, unknown>): void {
+  const body = jasonStringify(value);
+  res.shouldKeepAlive = false;
+  res.writeHead(status, [
+    'content-type',
+    JSON_TYPE,
+    'content-length',
+    String(Buffer.byteLength(body, 'utf8')),
+    'connection',
+    'close',
+  ]);
+  res.end(body);
 }

@@ -45,6 +45,21 @@ describe('encodeValue', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('accepts the same object twice when it is not a cycle', () => {
+    const shared = { n: 1 };
+    expect(encodeValue('k', { a: shared, b: [shared, shared] })).toBe('{"a":{"n":1},"b":[{"n":1},{"n":1}]}');
+  });
+
+  it('checks what toJSON returns, as JSON.stringify sees it', () => {
+    const value = { inner: { toJSON: () => new Map() } };
+    expect(failure(() => encodeValue('k', value)).message).toMatch(/contains a Map \(at "inner"\)/);
+  });
+
+  it('finds a problem deep inside arrays of objects', () => {
+    const value = { list: [{ ok: 1 }, { bad: [1, 2, Number.NaN] }] };
+    expect(failure(() => encodeValue('k', value)).message).toMatch(/contains the number NaN \(at "2"\)/);
+  });
+
   it('refuses a cycle and keeps the TypeError as cause', () => {
     const value: Record<string, unknown> = {};
     value['self'] = value;

@@ -7,22 +7,85 @@ import { KeyValueSerializationError } from '../errors/key-value-serialization.er
  * `JSON.stringify` does, so objects with optional fields still store.)
  */
 export function encodeValue(key: string, value: unknown): string {
-  if (value === undefined) throw new KeyValueSerializationError(key, 'is undefined');
+  // Scalars are the common case and cannot hide anything JSON would change: no walk needed.
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (Number.isFinite(value)) return JSON.stringify(value);
+      break;
+    case 'undefined':
+      throw new KeyValueSerializationError(key, 'is undefined');
+    default:
+      if (value === null) return 'null';
+  }
+  // Checking in a separate walk keeps JSON.stringify on V8's fast path, which a replacer function disables.
+  const problem = findProblem(value, '', false, []);
+  if (problem === CYCLE) throw cycleError(key, value);
+  if (problem) throw new KeyValueSerializationError(key, problem);
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, function (this: unknown, name: string, item: unknown) {
-      const problem = unsupported(item, Array.isArray(this));
-      if (problem) throw new KeyValueSerializationError(key, `${problem}${where(name)}`);
-      return item;
-    });
+    text = JSON.stringify(value);
   } catch (error) {
-    if (error instanceof KeyValueSerializationError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    const problem = /circular/i.test(reason) ? 'contains a cycle' : `cannot be serialized (${reason})`;
-    throw new KeyValueSerializationError(key, problem, error);
+    throw new KeyValueSerializationError(key, `cannot be serialized (${reason})`, error);
   }
   if (text === undefined) throw new KeyValueSerializationError(key, 'cannot be serialized');
   return text;
+}
+
+const CYCLE = 'contains a cycle';
+
+/**
+ * What JSON.stringify would silently change in `value`, seen the way it sees it (after `toJSON`), or
+ * `undefined`. `ancestors` holds the objects on the current path, so a cycle is found, not recursed into.
+ */
+function findProblem(
+  value: unknown,
+  name: string,
+  inArray: boolean,
+  ancestors: object[],
+): string | undefined {
+  let item = value;
+  if (
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    item = (item as { toJSON: (key: string) => unknown }).toJSON(name);
+  }
+  const problem = unsupported(item, inArray);
+  if (problem) return `${problem}${where(name)}`;
+  if (typeof item !== 'object' || item === null) return undefined;
+  if (ancestors.includes(item)) return CYCLE;
+  ancestors.push(item);
+  try {
+    if (Array.isArray(item)) {
+      for (let index = 0; index < item.length; index += 1) {
+        const found = findProblem(item[index], String(index), true, ancestors);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    for (const property of Object.keys(item)) {
+      const found = findProblem((item as Record<string, unknown>)[property], property, false, ancestors);
+      if (found) return found;
+    }
+    return undefined;
+  } finally {
+    ancestors.pop();
+  }
+}
+
+/** The cycle error, with JSON.stringify's own TypeError as its cause. */
+function cycleError(key: string, value: unknown): KeyValueSerializationError {
+  try {
+    JSON.stringify(value);
+  } catch (error) {
+    return new KeyValueSerializationError(key, CYCLE, error);
+  }
+  return new KeyValueSerializationError(key, CYCLE);
 }
 
 /** Parses stored JSON text; text that is not JSON is a {@link KeyValueSerializationError}. */

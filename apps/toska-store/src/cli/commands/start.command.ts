@@ -10,6 +10,8 @@ export interface StartFlags {
   port?: string;
   env?: string;
   daemon: boolean;
+  /** `--repair`: start despite a corrupt AOF record or snapshot (the `repair` option for this start only). */
+  repair?: boolean;
 }
 
 /**
@@ -27,6 +29,8 @@ export function startOverrides(flags: StartFlags): Partial<ToskaStoreOptions> {
     overrides.host = coerceConfigValue('--host', 'non-empty', flags.host) as string;
   if (flags.port !== undefined) overrides.port = coerceConfigValue('--port', 'port', flags.port) as number;
   if (flags.env !== undefined) overrides.env = coerceConfigValue('--env', 'env', flags.env) as string;
+  // Only ever turns repair on: without the flag, `repair` / TOSKA_REPAIR still decide.
+  if (flags.repair) overrides.repair = true;
   return overrides;
 }
 

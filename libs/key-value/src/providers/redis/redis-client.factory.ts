@@ -9,7 +9,7 @@ export type RedisClient = Redis | Cluster;
 const CONNECTION_NAME = 'toskamesh-kv';
 
 /**
- * Creates the ioredis client of `plan` (connecting lazily, on the first command). Every command is bounded by `commandTimeoutMs` and retried at
+ * Creates the ioredis client of `plan` (connecting lazily, on the first command). Commands are retried at
  * most once across a reconnect; connection errors are logged once per outage (ioredis reconnects on its
  * own) and calls fail with `KeyValueUnavailableError` meanwhile.
  */
@@ -19,7 +19,7 @@ export function createRedisClient(
   logger: Logger,
 ): RedisClient {
   const common: RedisOptions = {
-    commandTimeout: options.commandTimeoutMs,
+    // Deadlines are enforced by the store (CommandDeadlines): ioredis's commandTimeout costs a timer per command.
     connectTimeout: Math.max(options.commandTimeoutMs, 1_000),
     connectionName: CONNECTION_NAME,
     maxRetriesPerRequest: 1,

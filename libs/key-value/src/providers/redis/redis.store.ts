@@ -8,6 +8,7 @@ import { resolveRedisOptions, type ResolvedRedisOptions } from '../../key-value-
 import { KeyValueStore, type KeysOptions, type SetOptions } from '../../key-value-store.js';
 import { KeyPrefix, compareKeys, resolveKeysLimit, resolveTtlMs } from '../../keys/key-prefix.js';
 import { closeRedisClient, createRedisClient, escapeGlob, type RedisClient } from './redis-client.factory.js';
+import { CommandDeadlines } from './command-deadlines.js';
 import { planRedisConnection } from './redis-connection.plan.js';
 
 /**
@@ -22,6 +23,7 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
   private readonly prefix: KeyPrefix;
   private readonly client: RedisClient;
   private readonly ownsClient: boolean;
+  private readonly deadlines: CommandDeadlines;
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisKeyValueOptions & { keyPrefix?: string } = {}) {
@@ -29,6 +31,7 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
     this.options = resolveRedisOptions(options);
     this.prefix = new KeyPrefix(options.keyPrefix);
     this.ownsClient = options.client === undefined;
+    this.deadlines = new CommandDeadlines(this.options.commandTimeoutMs, redisFailure);
     this.client =
       options.client ?? createRedisClient(planRedisConnection(this.options), this.options, this.logger);
   }
@@ -111,6 +114,7 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
   }
 
   override close(): Promise<void> {
+    this.deadlines.close();
     this.closing ??= this.ownsClient ? closeRedisClient(this.client) : Promise.resolve();
     return this.closing;
   }
@@ -163,15 +167,22 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
     return cluster.nodes('master');
   }
 
-  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /** `run()` bounded by the command deadline, its failures as {@link KeyValueUnavailableError}. */
+  private call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    let promise: Promise<T>;
     try {
-      return await run();
+      promise = run();
     } catch (error) {
-      if (error instanceof KeyValueUnavailableError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new KeyValueUnavailableError('redis', `${what} failed: ${message}`, { cause: error });
+      return Promise.reject(redisFailure(what, error));
     }
+    return this.deadlines.bound(what, promise);
   }
+}
+
+function redisFailure(what: string, error: unknown): Error {
+  if (error instanceof KeyValueUnavailableError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new KeyValueUnavailableError('redis', `${what} failed: ${message}`, { cause: error });
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts (the command itself cannot be withdrawn). */

@@ -14,7 +14,7 @@ export class ToskaStoreStatusError extends Error {
   constructor(
     readonly operation: string,
     readonly status: number,
-    /** The server's `{"error": ...}` text; empty for the body-less 400/413/415/500 answers (contract §1.1). */
+    /** The server's `{"error": ...}` text; empty for the Elixir server's body-less 400/413/415/500. */
     readonly serverMessage: string,
   ) {
     super(`${operation} answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}`);
