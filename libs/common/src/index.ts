@@ -45,3 +45,5 @@ export { formatTimeSpan, parseDurationMs } from './time/duration.js';
 export { sleep, withTimeout } from './time/timeout.js';
 export { backoffDelayMs, type BackoffOptions } from './time/backoff.js';
 export { MAX_TIMER_MS, positiveMs, wholeNumber } from './config/option-checks.js';
+
+export { MESH_SERVICE_NAME } from './identity/service-name.token.js';

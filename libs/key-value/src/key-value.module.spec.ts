@@ -1,9 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Inject, Injectable, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { MeshConfigError } from '@toskamesh/common';
+import { MESH_SERVICE_NAME, MeshConfigError } from '@toskamesh/common';
 import { KeyValueHealthIndicator } from './health/key-value.health.js';
-import { KeyValueModule } from './key-value.module.js';
+import { KeyValueModule, storeForService } from './key-value.module.js';
 import type { KeyValueModuleOptions } from './key-value-options.js';
 import { keyValueOptionsFromEnv } from './key-value-options.from-env.js';
 import { KeyValueStore } from './key-value-store.js';
@@ -59,6 +59,29 @@ describe(KeyValueModule.name, () => {
         await moduleRef.close();
       },
     );
+
+    it('defaults the key prefix to the service name provided by MeshRuntimeModule', async () => {
+      // MeshRuntimeModule provides MESH_SERVICE_NAME from a global module; this stands in for it.
+      @Global()
+      @Module({
+        providers: [{ provide: MESH_SERVICE_NAME, useValue: 'orders' }],
+        exports: [MESH_SERVICE_NAME],
+      })
+      class ServiceNameModule {}
+      const moduleRef = await Test.createTestingModule({
+        imports: [ServiceNameModule, KeyValueModule.forRoot({})],
+      }).compile();
+      const store = moduleRef.get(KeyValueStore);
+      await store.set('k', 1);
+      const inner = innerOf(store) as unknown as { entriesByKey: Map<string, unknown> };
+      expect([...inner.entriesByKey.keys()]).toEqual(['orders:k']);
+      await moduleRef.close();
+    });
+
+    it('keeps an explicit key prefix over the service name', () => {
+      const store = storeForService({ keyPrefix: 'mine' }, 'orders');
+      expect((innerOf(store) as unknown as { prefix: { head: string } }).prefix.head).toBe('mine:');
+    });
 
     it('applies the key prefix to the provider it builds', async () => {
       const moduleRef = await Test.createTestingModule({

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { MESH_SERVICE_NAME } from '@toskamesh/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoadBalancingModule } from '@toskamesh/load-balancing';
@@ -54,12 +55,19 @@ const resolvedOptionsProvider: Provider = {
   inject: [MESH_RUNTIME_MODULE_OPTIONS],
 };
 
+/** The service name as a plain token, so libraries below the runtime can default to it. */
+const serviceNameProvider: Provider = {
+  provide: MESH_SERVICE_NAME,
+  useFactory: (options: ResolvedMeshRuntimeOptions) => options.service.name,
+  inject: [RESOLVED_RUNTIME_OPTIONS],
+};
+
 function assemble(base: DynamicModule): DynamicModule {
   const optionsModule: DynamicModule = {
     module: MeshRuntimeOptionsModule,
     imports: base.imports ?? [],
-    providers: [...(base.providers ?? []), resolvedOptionsProvider],
-    exports: [MESH_RUNTIME_MODULE_OPTIONS, RESOLVED_RUNTIME_OPTIONS],
+    providers: [...(base.providers ?? []), resolvedOptionsProvider, serviceNameProvider],
+    exports: [MESH_RUNTIME_MODULE_OPTIONS, RESOLVED_RUNTIME_OPTIONS, MESH_SERVICE_NAME],
   };
   const fromOptions = { imports: [optionsModule], inject: [RESOLVED_RUNTIME_OPTIONS] };
   return {
