@@ -26,7 +26,7 @@ describe('toska up (npm start)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-    for (const name of ['DISCOVERY', 'DISCOVERY_GRPC', 'HELLO', 'ADDER', 'STORE', 'PROFILE'])
+    for (const name of ['DISCOVERY', 'DISCOVERY_GRPC', 'HELLO', 'ADDER', 'STORE', 'PROFILE', 'GATEWAY'])
       ports[name] = await freePort();
     cli = spawn(process.execPath, [CLI, 'up'], {
       env: {
@@ -38,6 +38,7 @@ describe('toska up (npm start)', () => {
         TOSKA_ADDER_PORT: String(ports.ADDER),
         TOSKA_STORE_PORT: String(ports.STORE),
         TOSKA_PROFILE_PORT: String(ports.PROFILE),
+        TOSKA_GATEWAY_PORT: String(ports.GATEWAY),
         TOSKA_MESH_DATA_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +66,19 @@ describe('toska up (npm start)', () => {
     expect(output).toContain(`http://127.0.0.1:${ports.ADDER}/add?a=2&b=3`);
     expect(output).toContain(`http://127.0.0.1:${ports.STORE}/status`);
     expect(output).toContain(`http://127.0.0.1:${ports.PROFILE}/profiles`);
+    expect(output).toContain(`http://127.0.0.1:${ports.GATEWAY}/api/hello-mesh-service/hello`);
+  });
+
+  it('routes /api/<service>/... through the gateway to every example service', async () => {
+    const gateway = `http://127.0.0.1:${ports.GATEWAY}`;
+    const hello = await fetch(`${gateway}/api/hello-mesh-service/hello`);
+    expect(hello.status).toBe(200);
+    expect(await hello.json()).toEqual({ message: 'Hello from ToskaMesh' });
+    const sum = await fetch(`${gateway}/api/adder-mesh-service/add?a=2&b=3`);
+    expect(await sum.json()).toEqual({ a: 2, b: 3, sum: 5 });
+    const unknown = await fetch(`${gateway}/api/no-such-service/x`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('stores profiles in toska-store through the demo, under its data dir', async () => {
@@ -110,6 +124,7 @@ describe('toska up (npm start)', () => {
         'adder-mesh-service',
         'toska-store',
         'profile-kv-store-demo',
+        'gateway',
       ]),
     );
     for (const port of Object.values(ports)) {

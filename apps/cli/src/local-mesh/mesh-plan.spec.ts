@@ -10,6 +10,7 @@ describe('meshPorts', () => {
       adder: 5021,
       toskaStore: 4000,
       profile: 5022,
+      gateway: 5000,
     });
   });
 
@@ -50,6 +51,19 @@ describe('localMeshPlan', () => {
       Mesh__KeyValue__ToskaStore__BaseUrl: 'http://127.0.0.1:4000',
       Mesh__KeyValue__ToskaStore__AuthToken: 'store-token',
     });
+  });
+
+  it('puts the gateway on 5000 in front of discovery, as the .NET original did', () => {
+    const plan = localMeshPlan(meshPorts({}), { serviceAuth: 's', store: 'store-token' }, '/repo');
+    const gateway = plan.find((spec) => spec.name === 'gateway')!;
+    expect(gateway.args).toEqual(['/repo/apps/gateway/dist/main.js']);
+    expect(gateway.dependsOn).toEqual(['discovery']);
+    expect(gateway.env).toMatchObject({
+      Mesh__Gateway__Port: '5000',
+      Mesh__Registry__Provider: 'Discovery',
+      Mesh__Registry__Discovery__Url: 'http://127.0.0.1:5010',
+    });
+    expect(gateway.urls['gateway → hello']).toBe('http://127.0.0.1:5000/api/hello-mesh-service/hello');
   });
 
   it('generates a different secret every run', () => {

@@ -10,6 +10,7 @@ export interface MeshPorts {
   adder: number;
   toskaStore: number;
   profile: number;
+  gateway: number;
 }
 
 /** Environment variable that overrides each port, and its default (the .NET original's where it had one). */
@@ -20,6 +21,7 @@ export const PORT_VARIABLES: Readonly<Record<keyof MeshPorts, [string, number]>>
   adder: ['TOSKA_ADDER_PORT', 5021],
   toskaStore: ['TOSKA_STORE_PORT', 4000],
   profile: ['TOSKA_PROFILE_PORT', 5022],
+  gateway: ['TOSKA_GATEWAY_PORT', 5000],
 };
 
 /** Reads the ports from `env`, rejecting values that are not ports with the variable's name. */
@@ -49,9 +51,10 @@ export interface MeshSecrets {
 }
 
 /**
- * The processes of `npm start`: discovery (memory store, anonymous reads so curl works), toska-store (data
- * under `dataDir`, a per-run token), and the example services registered through discovery, all signing
- * service tokens with one per-run secret.
+ * The processes of `npm start`: discovery (memory store, anonymous reads so curl works), the gateway in
+ * front of every service (`/api/<service>/...`, following discovery), toska-store (data under `dataDir`, a
+ * per-run token), and the example services registered through discovery, all signing service tokens with
+ * one per-run secret.
  */
 export function localMeshPlan(
   ports: MeshPorts,
@@ -89,7 +92,27 @@ export function localMeshPlan(
     dependsOn: ['discovery', ...(extra.dependsOn ?? [])],
     urls,
   });
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   return [
+    {
+      name: 'gateway',
+      command: process.execPath,
+      args: [`${root}/apps/gateway/dist/main.js`],
+      env: {
+        ...shared,
+        Mesh__Gateway__Port: String(ports.gateway),
+        Mesh__Gateway__Host: '127.0.0.1',
+        Mesh__Registry__Provider: 'Discovery',
+        Mesh__Registry__Discovery__Url: discoveryUrl,
+      },
+      readyUrl: `${gatewayUrl}/health/ready`,
+      dependsOn: ['discovery'],
+      urls: {
+        'gateway → hello': `${gatewayUrl}/api/hello-mesh-service/hello`,
+        'gateway → adder': `${gatewayUrl}/api/adder-mesh-service/add?a=2&b=3`,
+        'gateway → profiles': `${gatewayUrl}/api/profile-kv-store-demo/profiles`,
+      },
+    },
     {
       name: 'discovery',
       command: process.execPath,
