@@ -181,6 +181,8 @@ export interface GatewaySetup {
   readonly webSockets?: WebSocketProxy;
   readonly pool: FakePool;
   readonly identity?: RequestIdentity;
+  /** Headers set on every response before forwarding, as CORS and rate limiting do. */
+  readonly presetHeaders?: Readonly<Record<string, string>>;
 }
 
 /** A gateway in miniature: every request and upgrade goes to `setup.pool`, `req.url` as the upstream path. */
@@ -189,6 +191,7 @@ export async function startGateway(
 ): Promise<RunningServer & { results: ForwardResult[] }> {
   const results: ForwardResult[] = [];
   const running = await startServer((req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of Object.entries(setup.presetHeaders ?? {})) res.setHeader(name, value);
     void setup.forwarder
       .forward({
         req,

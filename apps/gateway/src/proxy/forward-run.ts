@@ -12,9 +12,11 @@ import {
 } from './forwarding-engine.js';
 import type { ForwardResult, ProxyExchange } from './proxy-exchange.js';
 import { proxyProblems } from './proxy-problems.js';
+import { AnswerStream } from './answer-stream.js';
 import { isPendingBody, prepareRequestBody, type RequestBody } from './replay-buffer.js';
 import { writeUpstreamHead } from './response-writer.js';
 import { isIdempotentRequest, isRetriableFailure, isRetriableStatus } from './retry-policy.js';
+import { frameBody, hashKeyOf, targetPath } from './target-request.js';
 import { upstreamRequestHeaders } from './upstream-headers.js';
 
 /** What a {@link ForwardRun} needs from its forwarder. */
@@ -25,9 +27,6 @@ export interface ForwardRunDeps {
 }
 
 const ABORTED: AttemptResult = Object.freeze({ outcome: 'aborted' });
-
-/** Methods for which Node does not chunk a body of unknown length by itself. */
-const NOT_CHUNKED_BY_DEFAULT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']);
 
 function isServerError(response: UpstreamResponse): boolean {
   return response.status >= 500;
@@ -50,15 +49,19 @@ export class ForwardRun {
   private retryRefused = false;
   private clientGone = false;
   private readonly cancellation = new AttemptCancellation();
-  private current: PickedTarget | undefined;
-  private response: UpstreamResponse | undefined;
-  private upstreamBroken = false;
-  private resolveStreamed: ((result: ForwardResult) => void) | undefined;
+  private stream: AnswerStream | undefined;
+  private affinity: string | undefined;
 
   constructor(
     private readonly exchange: ProxyExchange,
     private readonly deps: ForwardRunDeps,
   ) {}
+
+  /** The consistent-hash key, read once. */
+  private get hashKey(): string {
+    const { req, pool, clientIp } = this.exchange;
+    return (this.affinity ??= hashKeyOf(req, pool.policy, clientIp));
+  }
 
   async run(): Promise<ForwardResult> {
     const { req, res, pool } = this.exchange;
@@ -67,12 +70,11 @@ export class ForwardRun {
     res.once('close', this.onClientClose);
     const policy = pool.policy;
     const replayable = policy.retry.maxRetries > 0 && isIdempotentRequest(req);
-    const limits = {
+    const prepared = prepareRequestBody(req, {
       replayable,
       replayBufferBytes: policy.retry.replayBufferBytes,
       maxBodyBytes: this.deps.maxBodyBytes,
-    };
-    const prepared = prepareRequestBody(req, limits);
+    });
     const body = isPendingBody(prepared) ? await prepared : prepared;
     if (body.kind === 'too-large' || (body.kind === 'streamed' && body.stream?.exceeded === true)) {
       return this.tooLarge();
@@ -80,57 +82,82 @@ export class ForwardRun {
     if (body.kind === 'aborted' || this.clientGone) return this.gone();
     pool.recordFirstAttempt();
     const headers = upstreamRequestHeaders(req, this.exchange);
-    this.frameBody(headers, body);
-    let picked = pool.pick({ hashKey: this.hashKey() });
+    frameBody(headers, body, req.method ?? 'GET');
+    const picked = pool.pick({ hashKey: this.hashKey });
     if (picked === undefined)
       return this.answer(
         proxyProblems.noHealthyInstance(pool.name, this.exchange.correlationId),
         'no-instance',
       );
-    const retriable = replayable && body.kind === 'buffered';
+    return this.attemptLoop(picked, headers, body, replayable && body.kind === 'buffered');
+  }
+
+  /** Attempts until an answer is committed or a problem written; each step picks the next target or ends. */
+  private async attemptLoop(
+    first: PickedTarget,
+    headers: OutgoingHttpHeaders,
+    body: RequestBody,
+    retriable: boolean,
+  ): Promise<ForwardResult> {
+    let picked = first;
     for (;;) {
       this.attempts += 1;
       this.lastTarget = picked.target.id;
       const outcome = await this.send(picked, headers, body);
-      if (!(outcome instanceof Error)) {
-        if (retriable && isRetriableStatus(outcome.status, policy)) {
-          const next = this.nextTarget(picked, `status-${outcome.status}`);
-          if (next !== undefined) {
-            outcome.discard();
-            picked.finish({ outcome: 'failure', kind: 'status', status: outcome.status });
-            picked = next;
-            continue;
-          }
-        }
-        return this.commit(picked, outcome);
-      }
-      if (outcome instanceof CircuitOpenError) {
-        picked.finish(ABORTED);
-        const problem = proxyProblems.circuitOpen(
-          pool.name,
-          outcome.retryAfterMs,
-          this.exchange.correlationId,
-        );
-        return this.answer(problem, 'breaker-open');
-      }
-      const failure =
-        outcome instanceof UpstreamFailure
-          ? outcome
-          : new UpstreamFailure('reset', outcome.message, { cause: outcome });
-      if (failure.kind === 'aborted') {
-        picked.finish(ABORTED);
-        return this.afterAbort(body, failure);
-      }
-      picked.finish({ outcome: 'failure', kind: failure.kind });
-      if (retriable && isRetriableFailure(failure.kind)) {
-        const next = this.nextTarget(picked, failure.kind);
-        if (next !== undefined) {
-          picked = next;
-          continue;
-        }
-      }
-      return this.answerFailure(failure);
+      const next =
+        outcome instanceof Error
+          ? this.afterFailure(picked, outcome, body, retriable)
+          : this.afterAnswer(picked, outcome, retriable);
+      if (!('target' in next)) return next;
+      picked = next;
     }
+  }
+
+  /** An upstream answered: retry a retriable status elsewhere, else commit the answer to the client. */
+  private afterAnswer(
+    picked: PickedTarget,
+    response: UpstreamResponse,
+    retriable: boolean,
+  ): PickedTarget | ForwardResult | Promise<ForwardResult> {
+    const status = response.status;
+    if (retriable && isRetriableStatus(status, this.exchange.pool.policy)) {
+      const next = this.nextTarget(picked, `status-${status}`);
+      if (next !== undefined) {
+        response.discard();
+        picked.finish({ outcome: 'failure', kind: 'status', status });
+        return next;
+      }
+    }
+    return this.commit(picked, response);
+  }
+
+  /** No answer: the breaker refused, the client left, or the attempt failed (maybe retried elsewhere). */
+  private afterFailure(
+    picked: PickedTarget,
+    error: Error,
+    body: RequestBody,
+    retriable: boolean,
+  ): PickedTarget | ForwardResult {
+    const { pool, correlationId } = this.exchange;
+    if (error instanceof CircuitOpenError) {
+      picked.finish(ABORTED);
+      return this.answer(
+        proxyProblems.circuitOpen(pool.name, error.retryAfterMs, correlationId),
+        'breaker-open',
+      );
+    }
+    const failure =
+      error instanceof UpstreamFailure
+        ? error
+        : new UpstreamFailure('reset', error.message, { cause: error });
+    if (failure.kind === 'aborted') {
+      picked.finish(ABORTED);
+      return this.afterAbort(body, failure);
+    }
+    picked.finish({ outcome: 'failure', kind: failure.kind });
+    const next =
+      retriable && isRetriableFailure(failure.kind) ? this.nextTarget(picked, failure.kind) : undefined;
+    return next ?? this.answerFailure(failure);
   }
 
   /** Client `close`: before an answer it calls off the attempt; while streaming it ends the exchange. */
@@ -138,35 +165,10 @@ export class ForwardRun {
     if (this.phase === 'attempting') {
       this.clientGone = true;
       this.cancellation.cancel();
-      return;
+    } else if (this.phase === 'streaming') {
+      this.phase = 'done';
+      this.stream!.clientClosed();
     }
-    if (this.phase !== 'streaming') return;
-    this.phase = 'done';
-    const response = this.response!;
-    const completed = this.exchange.res.writableFinished;
-    if (!completed && !response.body.readableEnded) response.body.destroy();
-    const status = response.status;
-    let result: AttemptResult;
-    let failure: ForwardResult['failure'];
-    if (this.upstreamBroken) {
-      result = { outcome: 'failure', kind: 'reset' };
-      failure = 'reset';
-    } else if (!completed) {
-      result = ABORTED;
-      failure = 'aborted';
-    } else {
-      result =
-        status >= 500 ? { outcome: 'failure', kind: 'status', status } : { outcome: 'success', status };
-    }
-    this.current!.finish(result);
-    this.resolveStreamed!(this.result(status, failure));
-  };
-
-  /** Upstream body `close`: without its end the upstream broke off, so the client's answer is cut too. */
-  private readonly onUpstreamClose = (): void => {
-    if (this.phase !== 'streaming' || this.response!.body.readableEnded) return;
-    this.upstreamBroken = true;
-    this.exchange.res.destroy();
   };
 
   private send(
@@ -181,7 +183,7 @@ export class ForwardRun {
       clientRequest: req,
       origin: target.origin,
       method: req.method ?? 'GET',
-      path: target.basePath === '' ? upstreamPath : joinPath(target.basePath, upstreamPath),
+      path: targetPath(target, upstreamPath),
       headers,
       body: body.kind === 'buffered' ? body.body : undefined,
       bodyStream: body.kind === 'streamed' ? body.stream : undefined,
@@ -199,7 +201,7 @@ export class ForwardRun {
     if (this.clientGone || this.retries >= pool.policy.retry.maxRetries) return undefined;
     const tried = (this.tried ??= new Set());
     tried.add(current.target.id);
-    const next = pool.pick({ hashKey: this.hashKey(), exclude: tried });
+    const next = pool.pick({ hashKey: this.hashKey, exclude: tried });
     if (next === undefined) return undefined;
     if (tried.has(next.target.id)) {
       next.finish(ABORTED);
@@ -233,17 +235,12 @@ export class ForwardRun {
       );
     }
     this.phase = 'streaming';
-    this.current = picked;
-    this.response = response;
-    const body = response.body;
-    // No 'error' listener on the body: Node's IncomingMessage drops its errors when nobody listens, and its
-    // 'close' (below) tells whether it ended.
-    body.once('close', this.onUpstreamClose);
-    const streamed = new Promise<ForwardResult>((resolve) => {
-      this.resolveStreamed = resolve;
+    return new Promise<ForwardResult>((resolve) => {
+      this.stream = new AnswerStream(res, picked, response, (status, end) =>
+        resolve(this.result(status, end === 'complete' ? undefined : end)),
+      );
+      this.stream.start();
     });
-    body.pipe(res);
-    return streamed;
   }
 
   private afterAbort(body: RequestBody, failure: UpstreamFailure): ForwardResult {
@@ -292,32 +289,8 @@ export class ForwardRun {
     if (failure !== undefined) result.failure = failure;
     return result;
   }
-
-  /** Explicit framing for the body as it will be sent (the client's `Transfer-Encoding` is hop-by-hop). */
-  private frameBody(headers: OutgoingHttpHeaders, body: RequestBody): void {
-    if (body.kind === 'buffered') {
-      if (body.body.length > 0) headers['content-length'] = String(body.body.length);
-    } else if (body.kind === 'streamed' && body.stream !== undefined) {
-      if (NOT_CHUNKED_BY_DEFAULT.has(this.exchange.req.method ?? 'GET'))
-        headers['transfer-encoding'] = 'chunked';
-    }
-  }
-
-  /** The consistent-hash key: the first of the policy's hash headers present, else the client IP. */
-  private hashKey(): string {
-    const { req, pool, clientIp } = this.exchange;
-    for (const name of pool.policy.hashHeaders) {
-      const value = req.headers[name];
-      if (typeof value === 'string' && value !== '') return value;
-    }
-    return clientIp;
-  }
 }
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function joinPath(basePath: string, path: string): string {
-  return basePath.endsWith('/') ? basePath + path.slice(1) : basePath + path;
 }

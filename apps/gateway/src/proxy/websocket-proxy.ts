@@ -6,6 +6,7 @@ import type { RequestIdentity } from '../security/request-identity.js';
 import type { AttemptResult, PickedTarget, UpstreamPool } from '../upstream/upstream-pool.js';
 import { UpstreamFailure, type ForwardingEngine } from './forwarding-engine.js';
 import { proxyProblems } from './proxy-problems.js';
+import { hashKeyOf, targetPath } from './target-request.js';
 import { upstreamRequestHeaders } from './upstream-headers.js';
 
 /** One `Upgrade` request (WebSocket) on its way to a pool. */
@@ -58,7 +59,7 @@ export class WebSocketProxy {
     const { req, socket, head, pool, correlationId } = exchange;
     const policy = pool.policy;
     const headers = upstreamRequestHeaders(req, exchange);
-    const hashKey = hashKeyOf(exchange);
+    const hashKey = hashKeyOf(req, policy, exchange.clientIp);
     pool.recordFirstAttempt();
     let picked = pool.pick({ hashKey });
     if (picked === undefined)
@@ -72,8 +73,7 @@ export class WebSocketProxy {
           clientSocket: socket,
           head,
           origin: target.origin,
-          path:
-            target.basePath === '' ? exchange.upstreamPath : joinPath(target.basePath, exchange.upstreamPath),
+          path: targetPath(target, exchange.upstreamPath),
           headers,
           connectTimeoutMs: policy.connectTimeoutMs,
           responseTimeoutMs: policy.requestTimeoutMs,
@@ -124,18 +124,6 @@ function anotherTarget(pool: UpstreamPool, failed: PickedTarget, hashKey: string
     return undefined;
   }
   return next;
-}
-
-function hashKeyOf(exchange: WebSocketExchange): string {
-  for (const name of exchange.pool.policy.hashHeaders) {
-    const value = exchange.req.headers[name];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return exchange.clientIp;
-}
-
-function joinPath(basePath: string, path: string): string {
-  return basePath.endsWith('/') ? basePath + path.slice(1) : basePath + path;
 }
 
 /** Writes `problem` as a whole HTTP/1.1 response on the raw socket, then closes it; returns the status. */

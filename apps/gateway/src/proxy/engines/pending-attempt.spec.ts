@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import {
   AttemptCancellation,
-  UpstreamFailure,
+  type UpstreamFailure,
   type UpstreamRequest,
   type UpstreamResponse,
 } from '../forwarding-engine.js';
@@ -140,6 +140,8 @@ describe(PendingAttempt.name, () => {
       ['ECONNRESET', false, 'connect'],
       ['ECONNRESET', true, 'reset'],
       ['HPE_INVALID_CONSTANT', true, 'reset'],
+      ['ERR_INVALID_CHAR', false, 'aborted'],
+      ['ERR_UNESCAPED_CHARACTERS', false, 'aborted'],
     ])('maps %s (connected: %s) to %s', async (code, connected, kind) => {
       const attempt = new TestAttempt(spec());
       const pending = attempt.start();
