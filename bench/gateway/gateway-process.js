@@ -121,7 +121,14 @@ export async function startGateway(group, options) {
   const profile = cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`]
     : [];
-  const child = group.spawn(process.execPath, [...profile, GATEWAY_MAIN], { env, stdio: ['ignore', fd, fd] });
+  // The V8 flags the gateway is shipped with (docs/gateway.md, `npm start`): BENCH_GATEWAY_NODE_FLAGS overrides.
+  const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=8')
+    .split(' ')
+    .filter(Boolean);
+  const child = group.spawn(process.execPath, [...nodeFlags, ...profile, GATEWAY_MAIN], {
+    env,
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   const base = `http://127.0.0.1:${port}`;
   const url = mode === 'registry' ? `${base}/api/${SERVICE}/hello` : `${base}/static/bench/hello`;

@@ -9,11 +9,15 @@ export const WRK = process.env.WRK ?? '/usr/bin/wrk';
 /**
  * Loads `url` with `connections` keep-alive connections over `threads` threads for `seconds`.
  * wrk is killed if it has not finished `seconds + 15` s after it started, so a hung target cannot stall
- * the run. `onStart` is called once wrk is spawned (for /proc sampling).
+ * the run. `script` (a Lua file with wrk-report.lua's `done` hook) and `scriptArgs` (after `--`) change
+ * what is sent.
  * @returns {Promise<{ requests: number, requestsPerSec: number, p50Ms: number, p99Ms: number,
  *   p999Ms: number, maxMs: number, errors: object, failed: number }>}
  */
-export async function runWrk(group, { url, seconds, threads, connections, timeoutSeconds = 5 }) {
+export async function runWrk(
+  group,
+  { url, seconds, threads, connections, timeoutSeconds = 5, script = SCRIPT, scriptArgs = [] },
+) {
   const args = [
     `-t${threads}`,
     `-c${connections}`,
@@ -21,8 +25,9 @@ export async function runWrk(group, { url, seconds, threads, connections, timeou
     `--timeout`,
     `${timeoutSeconds}s`,
     '-s',
-    SCRIPT,
+    script,
     url,
+    ...(scriptArgs.length > 0 ? ['--', ...scriptArgs] : []),
   ];
   const child = group.spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { isMeshError } from '@toskamesh/common';
+import { bufferedStdout } from './observability/buffered-log-destination.js';
 import { startGateway } from './start-gateway.js';
 
 /** Longest a signal-triggered shutdown may take before the process exits anyway. */
@@ -7,7 +8,8 @@ const SHUTDOWN_LIMIT_MS = 30_000;
 
 /** Runs the gateway from `Mesh__Gateway__*` (and the original's) variables until SIGINT / SIGTERM. */
 async function main(): Promise<void> {
-  const gateway = await startGateway();
+  const logs = bufferedStdout();
+  const gateway = await startGateway({}, { logging: { destination: logs.stream } });
   const logger = new Logger('Gateway');
   const stop = (signal: NodeJS.Signals) => {
     logger.log(`${signal} received: draining in-flight requests`);
@@ -16,7 +18,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
     gateway.close().then(
-      () => logger.log('Gateway stopped'),
+      () => {
+        logger.log('Gateway stopped');
+        logs.close();
+      },
       (error: unknown) => {
         logger.error(`Gateway stopped with an error: ${String(error)}`);
         process.exitCode = 1;

@@ -64,7 +64,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json', 'x-correlation-id': 'c-1' });
     res.end('{"ok":true}');
   });
-  // The default engine: http-proxy-middleware copies upstream headers with setHeader.
+  // The http-proxy-middleware engine copies upstream headers with setHeader.
   const proxy = createProxyMiddleware({ target: `http://127.0.0.1:${upstreamPort}` });
   proxyPort = await listen((req, res) => {
     if (policy.apply(req, res)) return;

@@ -80,8 +80,23 @@ function steadyLoad(url: string, concurrency: number) {
   };
 }
 
+/** Registration TTL of the steady instances: heartbeats keep them, a killed one lapses, as with MeshServiceHost. */
+const TTL_MS = 3000;
+
 describe('gateway server (failover with real processes)', () => {
-  const registry = new MemoryServiceRegistry();
+  const registry = new MemoryServiceRegistry({ sweepIntervalMs: 100 });
+  const heartbeats = new Map<string, NodeJS.Timeout>();
+  const register = async (instance: Instance) => {
+    await registry.register({
+      serviceName: 'steady',
+      serviceId: instance.id,
+      address: '127.0.0.1',
+      port: instance.port,
+      ttlMs: TTL_MS,
+    });
+    const beat = setInterval(() => void registry.heartbeat(instance.id).catch(() => undefined), 500);
+    heartbeats.set(instance.id, beat);
+  };
   const logs = logCapture();
   const instances: Instance[] = [];
   let gateway: GatewayHandle;
@@ -90,12 +105,7 @@ describe('gateway server (failover with real processes)', () => {
     for (const id of ['steady-1', 'steady-2', 'steady-3']) {
       const instance = await spawnInstance(id);
       instances.push(instance);
-      await registry.register({
-        serviceName: 'steady',
-        serviceId: id,
-        address: '127.0.0.1',
-        port: instance.port,
-      });
+      await register(instance);
     }
     gateway = await startGateway(
       {
@@ -108,26 +118,25 @@ describe('gateway server (failover with real processes)', () => {
   });
 
   afterAll(async () => {
+    for (const beat of heartbeats.values()) clearInterval(beat);
     await gateway?.close();
     for (const { child } of instances) child.kill('SIGKILL');
     await registry.close();
   });
 
   it('loses no idempotent request when an instance is SIGKILLed under load, and routes a new one in', async () => {
-    const load = steadyLoad(`${gateway.url}/api/steady/work`, 20);
-    await sleep(1500);
+    const load = steadyLoad(`${gateway.url}/api/steady/work`, 50);
+    await sleep(3000);
     const killedAt = Date.now();
+    // The process dies and stops heartbeating: the registry drops it after its TTL, the gateway's passive
+    // ejection keeps traffic off it before that.
+    clearInterval(heartbeats.get(instances[0]!.id));
     instances[0]!.child.kill('SIGKILL');
-    await sleep(2500);
+    await sleep(3000);
     const late = await spawnInstance('steady-4');
     instances.push(late);
     const registeredAt = Date.now();
-    await registry.register({
-      serviceName: 'steady',
-      serviceId: late.id,
-      address: '127.0.0.1',
-      port: late.port,
-    });
+    await register(late);
     await eventually(
       () => expect(load.outcomes.some((o) => o.id === late.id && o.at >= registeredAt)).toBe(true),
       {
@@ -135,7 +144,7 @@ describe('gateway server (failover with real processes)', () => {
       },
     );
     const firstToNew = load.outcomes.find((o) => o.id === late.id)!.at - registeredAt;
-    await sleep(500);
+    await sleep(2000);
     await load.stop();
 
     expect(load.outcomes.length).toBeGreaterThan(100);

@@ -56,7 +56,7 @@ describe('localMeshPlan', () => {
   it('puts the gateway on 5000 in front of discovery, as the .NET original did', () => {
     const plan = localMeshPlan(meshPorts({}), { serviceAuth: 's', store: 'store-token' }, '/repo');
     const gateway = plan.find((spec) => spec.name === 'gateway')!;
-    expect(gateway.args).toEqual(['/repo/apps/gateway/dist/main.js']);
+    expect(gateway.args).toEqual(['--max-semi-space-size=8', '/repo/apps/gateway/dist/main.js']);
     expect(gateway.dependsOn).toEqual(['discovery']);
     expect(gateway.env).toMatchObject({
       Mesh__Gateway__Port: '5000',

@@ -97,7 +97,9 @@ export function localMeshPlan(
     {
       name: 'gateway',
       command: process.execPath,
-      args: [`${root}/apps/gateway/dist/main.js`],
+      // A proxy keeps little alive but allocates fast; V8 would size its young generation from the machine's
+      // memory (64 MB semi-spaces on 24 GiB). docs/gateway.md, "Running it".
+      args: ['--max-semi-space-size=8', `${root}/apps/gateway/dist/main.js`],
       env: {
         ...shared,
         Mesh__Gateway__Port: String(ports.gateway),

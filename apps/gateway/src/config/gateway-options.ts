@@ -211,6 +211,11 @@ export interface GatewayOptions {
   admin?: GatewayAdminOptions;
   /** Access log per request. @default true */
   accessLog?: boolean;
-  /** Forwarding engine. @default 'http-proxy-middleware' */
+  /**
+   * Forwarding engine: `node-http` (node:http with keep-alive agents) or `http-proxy-middleware` (on
+   * httpxy). Both pass the same tests; `node-http` is the default on evidence: bench/gateway measured it at
+   * about 0.8x the CPU per request of http-proxy-middleware inside the gateway.
+   * @default 'node-http'
+   */
   engine?: 'http-proxy-middleware' | 'node-http';
 }

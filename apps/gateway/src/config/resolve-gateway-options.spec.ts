@@ -17,7 +17,7 @@ describe('resolveGatewayOptions', () => {
         routePrefix: '/api/',
         staticRoutes: [],
         accessLog: true,
-        engine: 'http-proxy-middleware',
+        engine: 'node-http',
         limits: { maxBodyBytes: 10 * 1024 * 1024, maxHeaderBytes: 16_384 },
         admin: { enabled: true, path: '/admin', role: 'admin' },
         rateLimit: { enabled: false, permitLimit: 100, windowMs: 60_000, key: 'auto', store: 'memory' },

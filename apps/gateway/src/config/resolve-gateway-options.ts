@@ -100,7 +100,7 @@ export function resolveGatewayOptions(
     ...tlsOf(merged.tls),
     admin,
     accessLog: boolOption('accessLog', merged.accessLog, true),
-    engine: choiceOption('engine', merged.engine, 'http-proxy-middleware', ENGINES),
+    engine: choiceOption('engine', merged.engine, 'node-http', ENGINES),
   };
 }
 

@@ -121,11 +121,32 @@ describe(OutlierEjection.name, () => {
     it('doubles the ejection on each repeat, up to maxEjectionMs', () => {
       const lengths: number[] = [];
       for (let round = 0; round < 4; round++) {
-        report('a', failure, failure, failure);
+        // The first round needs the full count; later ones come back on probation and need one failure.
+        if (round === 0) report('a', failure, failure, failure);
+        else report('a', failure);
         lengths.push(events.ejected.mock.calls.at(-1)![2] as number);
         now += lengths.at(-1)!;
       }
       expect(lengths).toEqual([5000, 10_000, 20_000, 20_000]);
+    });
+
+    it('re-ejects at the first failure after coming back (probation), with a longer back-off', () => {
+      report('a', failure, failure, failure);
+      now += 5000;
+      expect(status('a')).toBe('healthy');
+      report('a', failure);
+      expect(status('a')).toBe('ejected');
+      expect(events.ejected).toHaveBeenLastCalledWith('orders', 'a', 10_000, false);
+      expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('failing again on probation'));
+    });
+
+    it('ends probation with a success', () => {
+      report('a', failure, failure, failure);
+      now += 5000;
+      report('a', success, failure, failure);
+      expect(status('a')).toBe('healthy');
+      report('a', failure);
+      expect(status('a')).toBe('ejected');
     });
 
     it('does not extend an ejection with attempts that finish during it', () => {

@@ -46,11 +46,13 @@ export class OutlierEjection {
   recordAttempt(targetId: string, health: TargetHealth, result: AttemptResult): void {
     if (result.outcome === 'success') {
       health.consecutiveFailures = 0;
+      health.onProbation = false;
       return;
     }
     if (result.outcome !== 'failure') return;
     health.consecutiveFailures += 1;
-    if (health.consecutiveFailures < this.settings.consecutiveFailures) return;
+    const threshold = health.onProbation ? 1 : this.settings.consecutiveFailures;
+    if (health.consecutiveFailures < threshold) return;
     const now = this.deps.now();
     // Attempts started before an ejection still finish during it; they must not extend it.
     if (health.isEjected(now)) return;
@@ -68,7 +70,8 @@ export class OutlierEjection {
     this.scope.invalidate();
     this.deps.logger.warn(
       `Ejected target "${targetId}" of "${this.scope.name}" for ${forMs} ms after ` +
-        `${this.settings.consecutiveFailures} consecutive failures (ejection #${health.ejections}).`,
+        `${threshold === 1 ? 'failing again on probation' : `${threshold} consecutive failures`} ` +
+        `(ejection #${health.ejections}).`,
     );
     this.deps.events?.ejected?.(this.scope.name, targetId, forMs, false);
   }

@@ -17,6 +17,11 @@ export class TargetHealth {
   probeFailures = 0;
   /** Out of rotation because probes failed; only a passing probe clears it. */
   probeDown = false;
+  /**
+   * Back from a passive ejection and not yet proven healthy: its first failure ejects it again at once
+   * (with a longer back-off) instead of after `consecutiveFailures` more requests to a still-dead target.
+   */
+  onProbation = false;
   /** Ejections so far (passive and probe), for the admin API. */
   ejections = 0;
   /** Last "kept the last available target" warning (epoch ms), to keep the log readable under load. */
@@ -53,6 +58,7 @@ export class TargetHealth {
     if (forMs < settings.maxEjectionMs) this.level += 1;
     this.ejectedUntil = now + forMs;
     this.consecutiveFailures = 0;
+    this.onProbation = false;
     this.ejections += 1;
     return forMs;
   }
@@ -62,6 +68,7 @@ export class TargetHealth {
     this.healthySince = this.ejectedUntil;
     this.ejectedUntil = 0;
     this.consecutiveFailures = 0;
+    this.onProbation = true;
   }
 
   /** Takes the target out of rotation until a probe passes. */
@@ -78,5 +85,6 @@ export class TargetHealth {
     this.probeDown = false;
     this.consecutiveFailures = 0;
     this.probeFailures = 0;
+    this.onProbation = false;
   }
 }

@@ -1,6 +1,7 @@
 import { resolveStartOptions } from '../telemetry-options.resolve.js';
 import type { StartTelemetryOptions } from '../telemetry-options.js';
-import { SdkTelemetryHandle, type SdkSettings, type TelemetryHandle } from './telemetry-sdk.js';
+import type { SdkSettings } from './telemetry-backend.js';
+import { SdkTelemetryHandle, type TelemetryHandle } from './telemetry-sdk.js';
 
 /**
  * Where the running handle lives. Global on purpose: the SDK patches process-wide modules (`http`) and

@@ -1,22 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { DiagLogLevel, context, diag, logs, propagation, trace, type DiagLogger } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
-import {
-  ATTR_HTTP_ROUTE,
-  ATTR_SERVICE_NAME,
-  ATTR_SERVICE_VERSION,
-} from '@opentelemetry/semantic-conventions';
 import { withTimeout } from '@toskamesh/common';
-import { methodLabel } from '../metrics/http-metrics.js';
-import { passedTelemetryMiddleware, routeLabel, type RoutedRequest } from '../metrics/route-label.js';
-import { matchesPathPrefix, urlPath } from '../path-match.js';
-import type { ResolvedTracingOptions } from '../telemetry-options.resolve.js';
+import { startNodeSdk } from './node-sdk.backend.js';
+import { installPropagation, needsNodeSdk } from './propagation.backend.js';
+import type { SdkSettings, TelemetryBackend } from './telemetry-backend.js';
 
 /** What `startTelemetry()` returns: the running SDK of this process. */
 export interface TelemetryHandle {
@@ -31,27 +18,19 @@ export interface TelemetryHandle {
   shutdown(): Promise<void>;
 }
 
-/** Resolved settings one {@link SdkTelemetryHandle} runs with. */
-export interface SdkSettings {
-  serviceName: string;
-  serviceVersion?: string;
-  tracing: ResolvedTracingOptions;
-}
-
 /**
- * One started OpenTelemetry `NodeSDK`. Tracing disabled still starts the SDK, without span processors
- * or instrumentations: that installs the AsyncLocalStorage context manager and the W3C propagators
- * (`tracecontext,baggage`, or `OTEL_PROPAGATORS`), so a caller's `traceparent` is continued in logs
- * and outbound headers at the cost of a header parse per request.
+ * One telemetry start. Tracing enabled starts an OpenTelemetry `NodeSDK`. Tracing disabled installs
+ * only the AsyncLocalStorage context manager and the W3C propagators (`tracecontext,baggage`, or
+ * `OTEL_PROPAGATORS`) without loading the SDK, so a caller's `traceparent` is continued in logs and
+ * outbound headers at the cost of a header parse per request; an `OTEL_PROPAGATORS` naming another
+ * propagator (`b3`) still starts the SDK, without span processors or instrumentations.
  */
 export class SdkTelemetryHandle implements TelemetryHandle {
   readonly serviceName: string;
   readonly tracingEnabled: boolean;
   readonly tracesUrl: string | undefined;
   private readonly logger = new Logger('Telemetry');
-  private readonly sdk: NodeSDK;
-  private readonly processor: BatchSpanProcessor | undefined;
-  private readonly instrumentations: Array<HttpInstrumentation | NestInstrumentation>;
+  private readonly backend: TelemetryBackend;
   private readonly shutdownTimeoutMs: number;
   private stopping: Promise<void> | undefined;
 
@@ -64,28 +43,15 @@ export class SdkTelemetryHandle implements TelemetryHandle {
     this.tracingEnabled = tracing.enabled;
     this.tracesUrl = tracing.enabled ? tracing.tracesUrl : undefined;
     this.shutdownTimeoutMs = tracing.shutdownTimeoutMs;
-    this.processor = this.tracesUrl ? createProcessor(this.tracesUrl, tracing.exportTimeoutMs) : undefined;
-    this.instrumentations = this.tracingEnabled ? createInstrumentations(tracing.ignorePaths) : [];
     if (!process.env.OTEL_LOG_LEVEL) diag.setLogger(nestDiagLogger(this.logger), DiagLogLevel.WARN);
-    this.sdk = new NodeSDK({
-      serviceName: settings.serviceName,
-      resource: defaultResource().merge(resourceFromAttributes(serviceAttributes(settings))),
-      autoDetectResources: this.tracingEnabled,
-      spanProcessors: this.processor ? [this.processor] : [],
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(tracing.sampleRatio) }),
-      // Metrics are prom-client's and logs are pino's: without these the SDK would start OTLP exporters.
-      metricReaders: [],
-      logRecordProcessors: [],
-      instrumentations: this.instrumentations,
-    });
-    this.sdk.start();
+    this.backend = needsNodeSdk(tracing.enabled) ? startNodeSdk(settings) : installPropagation();
   }
 
   async flush(): Promise<void> {
-    if (!this.processor) return;
-    const processor = this.processor;
+    const flush = this.backend.flush;
+    if (!flush) return;
     try {
-      await withTimeout('telemetry flush', this.shutdownTimeoutMs, () => processor.forceFlush());
+      await withTimeout('telemetry flush', this.shutdownTimeoutMs, flush);
     } catch (error) {
       this.logger.warn(`Flushing spans failed: ${String(error)}`);
     }
@@ -98,9 +64,8 @@ export class SdkTelemetryHandle implements TelemetryHandle {
 
   private async stop(): Promise<void> {
     this.onStopped();
-    for (const instrumentation of this.instrumentations) instrumentation.disable();
     try {
-      await withTimeout('telemetry shutdown', this.shutdownTimeoutMs, () => this.sdk.shutdown());
+      await withTimeout('telemetry shutdown', this.shutdownTimeoutMs, () => this.backend.shutdown());
     } catch (error) {
       this.logger.warn(`Telemetry shutdown did not complete: ${String(error)}`);
     } finally {
@@ -112,36 +77,6 @@ export class SdkTelemetryHandle implements TelemetryHandle {
       diag.disable();
     }
   }
-}
-
-function createProcessor(tracesUrl: string, exportTimeoutMs: number): BatchSpanProcessor {
-  return new BatchSpanProcessor({
-    exporter: new OTLPTraceExporter({ url: tracesUrl, timeoutMillis: exportTimeoutMs }),
-    exportTimeoutMillis: exportTimeoutMs,
-  });
-}
-
-function createInstrumentations(ignorePaths: string[]): Array<HttpInstrumentation | NestInstrumentation> {
-  return [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (req) => matchesPathPrefix(urlPath(req.url), ignorePaths),
-      // Runs before the server span ends, after the router matched: name it `GET /items/:id`.
-      applyCustomAttributesOnSpan: (span, request) => {
-        if (!passedTelemetryMiddleware(request)) return;
-        const route = routeLabel(request as IncomingMessage & RoutedRequest);
-        span.setAttribute(ATTR_HTTP_ROUTE, route);
-        span.updateName(`${methodLabel(request.method)} ${route}`);
-      },
-    }),
-    new NestInstrumentation(),
-  ];
-}
-
-function serviceAttributes(settings: SdkSettings): Record<string, string> {
-  return {
-    [ATTR_SERVICE_NAME]: settings.serviceName,
-    ...(settings.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: settings.serviceVersion }),
-  };
 }
 
 /** OpenTelemetry's own warnings (failed exports, double registration) go to the app's log. */

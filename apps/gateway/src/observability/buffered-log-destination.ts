@@ -1,0 +1,42 @@
+import pino, { type DestinationStream } from 'pino';
+
+/** A log destination that batches lines, and how to stop it. */
+export interface BufferedLogDestination {
+  readonly stream: DestinationStream;
+  /** Writes what is buffered, synchronously, and stops the flush timer. Idempotent. */
+  close(): void;
+}
+
+/** Options of {@link bufferedStdout}. */
+export interface BufferedLogOptions {
+  /** Bytes collected before a write. @default 8192 */
+  bufferBytes?: number;
+  /** Longest a line waits in the buffer on a quiet gateway. @default 250 */
+  flushIntervalMs?: number;
+}
+
+/**
+ * Standard output for the gateway's logs, written in batches instead of one `write(2)` per line: the
+ * access log writes a line per request, and synchronous per-line writes cost the proxy about a tenth of
+ * its CPU per request under load (bench/gateway). Lines wait at most `flushIntervalMs`; on exit the
+ * buffer is written synchronously. A crash (SIGKILL, abort) can lose the lines of the last interval.
+ */
+export function bufferedStdout(options: BufferedLogOptions = {}): BufferedLogDestination {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: options.bufferBytes ?? 8192 });
+  const timer = setInterval(() => destination.flush(), options.flushIntervalMs ?? 250);
+  timer.unref();
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(timer);
+    process.off('exit', close);
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing buffered, or stdout is gone (a closed pipe): nothing left to save.
+    }
+  };
+  process.once('exit', close);
+  return { stream: destination, close };
+}

@@ -1,0 +1,63 @@
+import { MeshConfigError } from '../errors/mesh-config.error.js';
+import { parseDurationMs } from '../time/duration.js';
+/** Parses an integer config value or throws {@link MeshConfigError} naming `key`. */
+export function configInt(key, raw, range = {}) {
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    const value = Number(raw.trim());
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isInteger(value) || value < min || value > max) {
+        throw new MeshConfigError(key, 'must be a whole number', {
+            value: raw,
+            allowed: `integers ${min}..${max}`,
+        });
+    }
+    return value;
+}
+/** Parses `true/false/1/0/yes/no/on/off` (any case) or throws {@link MeshConfigError}. */
+export function configBool(key, raw) {
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    const text = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(text))
+        return true;
+    if (['false', '0', 'no', 'off'].includes(text))
+        return false;
+    throw new MeshConfigError(key, 'must be a boolean', {
+        value: raw,
+        allowed: 'true, false, 1, 0, yes, no, on, off',
+    });
+}
+/** Parses a duration (`00:00:30`, `30`, `30s`, `250ms`) to milliseconds or throws {@link MeshConfigError}. */
+export function configDurationMs(key, raw, bareUnit = 's') {
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    try {
+        return parseDurationMs(raw, bareUnit);
+    }
+    catch (error) {
+        throw new MeshConfigError(key, 'must be a duration', {
+            value: raw,
+            allowed: `a TimeSpan like "00:00:30", bare ${bareUnit === 's' ? 'seconds' : 'milliseconds'}, or "250ms"/"30s"/"5m"`,
+            cause: error,
+        });
+    }
+}
+/** Parses a comma-separated list, dropping blanks. */
+export function configList(raw) {
+    if (raw === undefined)
+        return undefined;
+    return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+/** Returns `raw` when it is one of `allowed` (case-insensitive), in its canonical spelling; else throws. */
+export function configChoice(key, raw, allowed) {
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    const match = allowed.find((choice) => choice.toLowerCase() === raw.trim().toLowerCase());
+    if (!match)
+        throw new MeshConfigError(key, 'is not a known value', { value: raw, allowed: allowed.join(', ') });
+    return match;
+}

@@ -1,0 +1,16 @@
+export { MeshError, isMeshError } from './errors/mesh-error.js';
+export { MeshConfigError } from './errors/mesh-config.error.js';
+export { MeshTimeoutError } from './errors/mesh-timeout.error.js';
+export { MeshValidationError } from './errors/mesh-validation.error.js';
+export { HEALTH_STATUSES, HEALTH_STATUS_CODES, healthStatusToCode, parseHealthStatus, } from './registry-types/health-status.js';
+export { DEFAULT_HEALTH_INTERVAL_MS, registrationTtlMs, } from './registry-types/service-registration.js';
+export { REGISTRATION_LIMITS, isValidAddress, metadataProblems, normalizeRegistration, registrationProblems, } from './registry-types/registration-rules.js';
+export { LOAD_BALANCING_STRATEGIES, MESH_METADATA, } from './registry-types/load-balancing-strategy.js';
+export { readEnvTree, treeSection, treeValue } from './config/env-tree.js';
+export { configBool, configChoice, configDurationMs, configInt, configList } from './config/config-values.js';
+export { meshOptionsFromEnv } from './config/mesh-options-from-env.js';
+export { formatTimeSpan, parseDurationMs } from './time/duration.js';
+export { sleep, withTimeout } from './time/timeout.js';
+export { backoffDelayMs } from './time/backoff.js';
+export { MAX_TIMER_MS, positiveMs, wholeNumber } from './config/option-checks.js';
+export { MESH_SERVICE_NAME } from './identity/service-name.token.js';
