@@ -111,7 +111,11 @@ describe('gateway server (failover with real processes)', () => {
       {
         host: '127.0.0.1',
         port: 0,
-        services: { flaky: { breaker: { minimumRequests: 5, windowMs: 2000, openMs: 1000 } } },
+        services: {
+          flaky: { breaker: { minimumRequests: 5, windowMs: 2000, openMs: 1000 } },
+          // Default threshold and breaker; only a long ejection, so a slow CI run cannot see it come back.
+          mixed: { ejection: { baseEjectionMs: 60_000, maxEjectionMs: 60_000 } },
+        },
       },
       { env: {}, registry, logging: { level: 'info', destination: logs.stream } },
     );
@@ -161,6 +165,44 @@ describe('gateway server (failover with real processes)', () => {
       `failover: ${load.outcomes.length} requests, 0 failed; new instance served after ${firstToNew} ms\n`,
     );
   }, 60_000);
+
+  describe('one bad instance among three, default failure threshold and breaker', () => {
+    const servers: Server[] = [];
+
+    beforeAll(async () => {
+      for (const [index, healthy] of [true, true, false].entries()) {
+        const server = createServer((req, res) => {
+          req.resume();
+          res.statusCode = healthy ? 200 : 500;
+          res.end(healthy ? 'ok' : 'broken');
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        servers.push(server);
+        await registry.register({
+          serviceName: 'mixed',
+          serviceId: `mixed-${index}`,
+          address: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+        });
+      }
+    });
+
+    afterAll(async () => {
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('ejects the bad instance after 5 failures and never opens the service breaker', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 150; i++) statuses.push((await send(gateway.url, '/api/mixed/x')).status);
+      // 500 is not retried (not idempotency-safe to assume): the client sees the 5 that eject the instance.
+      expect(statuses.filter((status) => status === 500)).toHaveLength(5);
+      expect(statuses).not.toContain(503);
+      expect(statuses.slice(-100).every((status) => status === 200)).toBe(true);
+    });
+  });
 
   describe('a service answering 500s', () => {
     let flaky: Server;
