@@ -6,8 +6,12 @@ const mapFailure = (what: string, error: unknown) =>
   new KeyValueUnavailableError('redis', `${what} failed: ${String(error)}`);
 
 describe(CommandDeadlines.name, () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   describe('bound', () => {
     it('passes an answer through and stops watching the call', async () => {

@@ -41,11 +41,18 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
     return this.client;
   }
 
-  override async get<T = unknown>(key: string): Promise<T | undefined> {
-    const stored = this.prefix.apply(key);
-    const text = await this.call('GET', () => this.client.get(stored));
+  override get<T = unknown>(key: string): Promise<T | undefined> {
+    let stored: string;
+    try {
+      stored = this.prefix.apply(key);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    // Not `async`: one promise less per call, which shows with many calls in flight.
     // The .NET original treats an empty string like a missing key; it is not JSON anyway.
-    return text === null || text === '' ? undefined : decodeValue<T>(key, text);
+    return this.call('GET', () => this.client.get(stored)).then((text) =>
+      text === null || text === '' ? undefined : decodeValue<T>(key, text),
+    );
   }
 
   override async set<T = unknown>(key: string, value: T, options: SetOptions = {}): Promise<void> {
