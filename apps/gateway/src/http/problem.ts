@@ -25,14 +25,7 @@ export function writeProblem(
     res.destroy();
     return;
   }
-  const body = JSON.stringify({
-    type: `https://toskamesh.dev/problems/${problem.reason}`,
-    title: problem.title,
-    status: problem.status,
-    detail: problem.detail,
-    ...(problem.retryAfterSeconds === undefined ? {} : { retryAfter: problem.retryAfterSeconds }),
-    ...(problem.correlationId === undefined ? {} : { correlationId: problem.correlationId }),
-  });
+  const body = problemBody(problem);
   res.writeHead(problem.status, {
     ...extraHeaders,
     'content-type': 'application/problem+json; charset=utf-8',
@@ -41,4 +34,16 @@ export function writeProblem(
     ...(problem.retryAfterSeconds === undefined ? {} : { 'retry-after': String(problem.retryAfterSeconds) }),
   });
   res.end(body);
+}
+
+/** The JSON body of `problem` (RFC 9457 members plus `retryAfter` and `correlationId` when known). */
+export function problemBody(problem: GatewayProblem): string {
+  return JSON.stringify({
+    type: `https://toskamesh.dev/problems/${problem.reason}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    ...(problem.retryAfterSeconds === undefined ? {} : { retryAfter: problem.retryAfterSeconds }),
+    ...(problem.correlationId === undefined ? {} : { correlationId: problem.correlationId }),
+  });
 }

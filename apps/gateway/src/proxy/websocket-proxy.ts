@@ -1,7 +1,7 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ResolvedGatewayOptions } from '../config/resolved-gateway-options.js';
-import type { GatewayProblem } from '../http/problem.js';
+import { writeRawProblem } from '../http/raw-problem.js';
 import type { RequestIdentity } from '../security/request-identity.js';
 import type { AttemptResult, PickedTarget, UpstreamPool } from '../upstream/upstream-pool.js';
 import { UpstreamFailure, type ForwardingEngine } from './forwarding-engine.js';
@@ -124,30 +124,4 @@ function anotherTarget(pool: UpstreamPool, failed: PickedTarget, hashKey: string
     return undefined;
   }
   return next;
-}
-
-/** Writes `problem` as a whole HTTP/1.1 response on the raw socket, then closes it; returns the status. */
-function writeRawProblem(socket: Duplex, problem: GatewayProblem): number {
-  if (socket.destroyed || !socket.writable) {
-    socket.destroy();
-    return problem.status;
-  }
-  const body = JSON.stringify({
-    type: `https://toskamesh.dev/problems/${problem.reason}`,
-    title: problem.title,
-    status: problem.status,
-    detail: problem.detail,
-    ...(problem.retryAfterSeconds === undefined ? {} : { retryAfter: problem.retryAfterSeconds }),
-    ...(problem.correlationId === undefined ? {} : { correlationId: problem.correlationId }),
-  });
-  const retryAfter =
-    problem.retryAfterSeconds === undefined ? '' : `Retry-After: ${problem.retryAfterSeconds}\r\n`;
-  socket.end(
-    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? 'Error'}\r\n` +
-      'Content-Type: application/problem+json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n${retryAfter}\r\n${body}`,
-  );
-  // A peer that never reads must not hold the socket open.
-  setTimeout(() => socket.destroy(), 2000).unref();
-  return problem.status;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayProblem } from '../http/problem.js';
-import { writeRawProblem } from './raw-problem.js';
+import { writeRawProblem } from '../http/raw-problem.js';
 
 /** What Node's parser reports, by `code`, as the problem the client gets. */
 function problemOf(code: string | undefined): GatewayProblem {

@@ -15,7 +15,7 @@ import type { CorsPolicy } from '../security/cors-policy.js';
 import { clientIp } from '../security/rate-limit/client-ip.js';
 import { problems } from './gateway-problems.js';
 import type { NestPaths } from './nest-paths.js';
-import { writeRawProblem } from './raw-problem.js';
+import { writeRawProblem } from '../http/raw-problem.js';
 import type { Admitted, RequestAdmission, RequestFacts } from './request-admission.js';
 
 /** Collaborators of {@link ProxyPipeline}. */
