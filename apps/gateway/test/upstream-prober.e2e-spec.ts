@@ -2,33 +2,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServiceInstance } from '@toskamesh/common';
-import { CircuitBreakerRegistry } from '@toskamesh/resilience';
+import type { CircuitBreakerRegistry } from '@toskamesh/resilience';
 import { eventually, freePort } from '@toskamesh/testing';
-import { Registry } from 'prom-client';
-import type {
-  ResolvedGatewayOptions,
-  ResolvedUpstreamPolicy,
-} from '../src/config/resolved-gateway-options.js';
+import type { ResolvedGatewayOptions } from '../src/config/resolved-gateway-options.js';
 import { ActiveProber } from '../src/upstream/active-prober.js';
 import { httpProbe } from '../src/upstream/http-probe.js';
 import { UpstreamPools } from '../src/upstream/upstream-pools.js';
+import { testBreakers, testGatewayOptions, testInstance, testPolicy } from './upstream-fixtures.js';
 
-const POLICY: ResolvedUpstreamPolicy = {
-  connectTimeoutMs: 2000,
-  requestTimeoutMs: 30_000,
+const POLICY = testPolicy({
   strategy: 'RoundRobin',
   hashHeaders: [],
-  retry: {
-    maxRetries: 2,
-    budgetRatio: 0.2,
-    minRetriesPerSecond: 10,
-    replayBufferBytes: 0,
-    retryOnStatuses: [502],
-  },
-  ejection: { consecutiveFailures: 5, baseEjectionMs: 5000, maxEjectionMs: 60_000 },
-  breaker: { enabled: false, failureThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, openMs: 10_000 },
-};
+  retry: { replayBufferBytes: 0, retryOnStatuses: [502] },
+  breaker: { enabled: false },
+});
 
 const PROBES: ResolvedGatewayOptions['activeProbes'] = {
   enabled: true,
@@ -69,19 +56,6 @@ class Upstream {
   }
 }
 
-const instance = (id: string, port: number): ServiceInstance => ({
-  serviceName: 'orders',
-  serviceId: id,
-  address: '127.0.0.1',
-  port,
-  scheme: 'http',
-  status: 'Healthy',
-  metadata: {},
-  tags: [],
-  registeredAt: new Date(0),
-  lastHeartbeatAt: null,
-});
-
 describe('Active probes against real upstreams', () => {
   const upstreams = [new Upstream(), new Upstream(), new Upstream()];
   let breakers: CircuitBreakerRegistry;
@@ -103,17 +77,11 @@ describe('Active probes against real upstreams', () => {
   });
 
   const start = (probes: ResolvedGatewayOptions['activeProbes'] = PROBES) => {
-    const list = upstreams.map((upstream, i) => instance(`orders-${i}`, upstream.port));
-    breakers = new CircuitBreakerRegistry({ metricsRegistry: new Registry() });
-    const options = {
-      staticRoutes: [],
-      upstream: POLICY,
-      services: new Map(),
-      activeProbes: probes,
-    } as Partial<ResolvedGatewayOptions> as ResolvedGatewayOptions;
+    const list = upstreams.map((upstream, i) => testInstance(`orders-${i}`, { port: upstream.port }));
+    breakers = testBreakers();
     pools = new UpstreamPools({
       catalog: { instances: () => list },
-      options,
+      options: testGatewayOptions({ upstream: POLICY, activeProbes: probes }),
       breakers,
       logger: { log: jest.fn(), warn: jest.fn() },
     });

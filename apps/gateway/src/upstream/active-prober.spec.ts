@@ -1,27 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { ServiceInstance } from '@toskamesh/common';
-import { CircuitBreakerRegistry } from '@toskamesh/resilience';
-import { Registry } from 'prom-client';
-import type { ResolvedGatewayOptions, ResolvedUpstreamPolicy } from '../config/resolved-gateway-options.js';
+import type { CircuitBreakerRegistry } from '@toskamesh/resilience';
+import { testBreakers, testGatewayOptions, testInstance, testPolicy } from '../../test/upstream-fixtures.js';
+import type { ResolvedGatewayOptions } from '../config/resolved-gateway-options.js';
 import { ActiveProber, probeUrl } from './active-prober.js';
 import type { HealthProbe } from './http-probe.js';
 import { UpstreamPools } from './upstream-pools.js';
 
-const POLICY: ResolvedUpstreamPolicy = {
-  connectTimeoutMs: 2000,
-  requestTimeoutMs: 30_000,
-  strategy: 'PowerOfTwoChoices',
+const POLICY = testPolicy({
   hashHeaders: [],
-  retry: {
-    maxRetries: 2,
-    budgetRatio: 0.2,
-    minRetriesPerSecond: 10,
-    replayBufferBytes: 0,
-    retryOnStatuses: [502],
-  },
-  ejection: { consecutiveFailures: 5, baseEjectionMs: 5000, maxEjectionMs: 60_000 },
-  breaker: { enabled: false, failureThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, openMs: 10_000 },
-};
+  retry: { replayBufferBytes: 0, retryOnStatuses: [502] },
+  breaker: { enabled: false },
+});
 
 type ProbeOptions = ResolvedGatewayOptions['activeProbes'];
 const PROBES: ProbeOptions = {
@@ -32,18 +22,8 @@ const PROBES: ProbeOptions = {
   unhealthyThreshold: 2,
 };
 
-const instance = (id: string, port: number, metadata: Record<string, string> = {}): ServiceInstance => ({
-  serviceName: 'orders',
-  serviceId: id,
-  address: '127.0.0.1',
-  port,
-  scheme: 'http',
-  status: 'Healthy',
-  metadata,
-  tags: [],
-  registeredAt: new Date(0),
-  lastHeartbeatAt: null,
-});
+const instance = (id: string, port: number, metadata: Record<string, string> = {}) =>
+  testInstance(id, { port, metadata });
 
 describe(ActiveProber.name, () => {
   let breakers: CircuitBreakerRegistry;
@@ -64,17 +44,11 @@ describe(ActiveProber.name, () => {
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 1_000_000 });
-    breakers = new CircuitBreakerRegistry({ metricsRegistry: new Registry() });
+    breakers = testBreakers();
     list = [instance('a', 7001), instance('b', 7002, { health_check_endpoint: '/ready' })];
-    const options = {
-      staticRoutes: [],
-      upstream: POLICY,
-      services: new Map(),
-      activeProbes: PROBES,
-    } as Partial<ResolvedGatewayOptions> as ResolvedGatewayOptions;
     pools = new UpstreamPools({
       catalog: { instances: () => list },
-      options,
+      options: testGatewayOptions({ upstream: POLICY, activeProbes: PROBES }),
       breakers,
       logger: { log: jest.fn(), warn: jest.fn() },
     });

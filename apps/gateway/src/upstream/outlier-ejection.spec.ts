@@ -1,40 +1,17 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { ServiceInstance } from '@toskamesh/common';
 import { seededRandom } from '@toskamesh/load-balancing';
-import { CircuitBreakerRegistry } from '@toskamesh/resilience';
-import { Registry } from 'prom-client';
-import type { ResolvedUpstreamPolicy } from '../config/resolved-gateway-options.js';
+import { testBreakers, testInstance, testPolicy } from '../../test/upstream-fixtures.js';
 import { OutlierEjection } from './outlier-ejection.js';
 import { ServicePool } from './service-pool.js';
 import type { AttemptResult } from './upstream-pool.js';
 
-const POLICY: ResolvedUpstreamPolicy = {
-  connectTimeoutMs: 2000,
-  requestTimeoutMs: 30_000,
+const POLICY = testPolicy({
   strategy: 'RoundRobin',
   hashHeaders: [],
-  retry: {
-    maxRetries: 2,
-    budgetRatio: 0.2,
-    minRetriesPerSecond: 10,
-    replayBufferBytes: 0,
-    retryOnStatuses: [502],
-  },
-  ejection: { consecutiveFailures: 3, baseEjectionMs: 5000, maxEjectionMs: 20_000 },
-  breaker: { enabled: false, failureThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, openMs: 10_000 },
-};
-
-const instance = (id: string): ServiceInstance => ({
-  serviceName: 'orders',
-  serviceId: id,
-  address: '127.0.0.1',
-  port: 9000,
-  scheme: 'http',
-  status: 'Healthy',
-  metadata: {},
-  tags: [],
-  registeredAt: new Date(0),
-  lastHeartbeatAt: null,
+  retry: { replayBufferBytes: 0, retryOnStatuses: [502] },
+  ejection: { consecutiveFailures: 3, maxEjectionMs: 20_000 },
+  breaker: { enabled: false },
 });
 
 const failure: AttemptResult = { outcome: 'failure', kind: 'connect' };
@@ -60,7 +37,7 @@ describe(OutlierEjection.name, () => {
 
   beforeEach(() => {
     now = 1_000_000;
-    list = [instance('a'), instance('b'), instance('c')];
+    list = [testInstance('a'), testInstance('b'), testInstance('c')];
     warn = jest.fn();
     events = { ejected: jest.fn(), restored: jest.fn() };
     pool = new ServicePool(
@@ -68,7 +45,7 @@ describe(OutlierEjection.name, () => {
       POLICY,
       { instances: () => list },
       {
-        breakers: new CircuitBreakerRegistry({ metricsRegistry: new Registry() }),
+        breakers: testBreakers(),
         now: () => now,
         logger: { log: jest.fn(), warn },
         events,
@@ -168,7 +145,7 @@ describe(OutlierEjection.name, () => {
     });
 
     it('holds back repeated last-target warnings for baseEjectionMs and counts them', () => {
-      list = [instance('solo')];
+      list = [testInstance('solo')];
       for (let i = 0; i < 4; i++) report('solo', failure, failure, failure);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(events.ejected).toHaveBeenCalledTimes(4);
@@ -181,7 +158,7 @@ describe(OutlierEjection.name, () => {
 
     it('puts ejected targets back when the available ones leave', () => {
       report('a', failure, failure, failure);
-      list = [instance('a')];
+      list = [testInstance('a')];
       expect(pool.availableCount()).toBe(1);
       expect(status('a')).toBe('healthy');
       expect(warn).toHaveBeenLastCalledWith(
@@ -205,7 +182,7 @@ describe(OutlierEjection.name, () => {
     });
 
     it('never probe-ejects the last available target', () => {
-      list = [instance('solo')];
+      list = [testInstance('solo')];
       for (let i = 0; i < 6; i++) pool.recordProbe('solo', false);
       expect(status('solo')).toBe('healthy');
       expect(warn).toHaveBeenCalledWith(

@@ -1,17 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { CircuitBreakerRegistry, CircuitOpenError } from '@toskamesh/resilience';
-import { Registry } from 'prom-client';
-import type { ResolvedUpstreamPolicy } from '../config/resolved-gateway-options.js';
+import { type CircuitBreakerRegistry, CircuitOpenError } from '@toskamesh/resilience';
+import { testBreakers, testPolicy } from '../../test/upstream-fixtures.js';
 import { UpstreamFailure } from '../proxy/forwarding-engine.js';
 import { breakerOptions, PoolBreaker } from './pool-breaker.js';
 
-const POLICY: ResolvedUpstreamPolicy['breaker'] = {
-  enabled: true,
-  failureThreshold: 0.5,
-  minimumRequests: 20,
-  windowMs: 1000,
-  openMs: 500,
-};
+const POLICY = testPolicy({ breaker: { windowMs: 1000, openMs: 500 } }).breaker;
 
 interface Answer {
   status: number;
@@ -30,7 +23,7 @@ describe(PoolBreaker.name, () => {
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 1_000_000 });
-    registry = new CircuitBreakerRegistry({ metricsRegistry: new Registry() });
+    registry = testBreakers();
     breaker = new PoolBreaker(registry, 'gateway:orders', POLICY);
   });
   afterEach(() => {

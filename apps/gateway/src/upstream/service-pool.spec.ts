@@ -1,52 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { ServiceInstance } from '@toskamesh/common';
 import { seededRandom } from '@toskamesh/load-balancing';
-import { CircuitBreakerRegistry } from '@toskamesh/resilience';
-import { Registry } from 'prom-client';
+import type { CircuitBreakerRegistry } from '@toskamesh/resilience';
+import { TestCatalog, testBreakers, testInstance, testPolicy } from '../../test/upstream-fixtures.js';
 import type { ResolvedUpstreamPolicy } from '../config/resolved-gateway-options.js';
 import type { BalancedPoolDeps } from './balanced-pool.js';
-import type { InstanceSource } from './instance-source.js';
 import { ServicePool } from './service-pool.js';
 import type { PickedTarget } from './upstream-pool.js';
 
-const POLICY: ResolvedUpstreamPolicy = {
-  connectTimeoutMs: 2000,
-  requestTimeoutMs: 30_000,
-  strategy: 'PowerOfTwoChoices',
-  hashHeaders: ['x-hash-key'],
-  retry: {
-    maxRetries: 2,
-    budgetRatio: 0.2,
-    minRetriesPerSecond: 10,
-    replayBufferBytes: 65_536,
-    retryOnStatuses: [502, 503],
-  },
-  ejection: { consecutiveFailures: 5, baseEjectionMs: 5000, maxEjectionMs: 60_000 },
-  breaker: { enabled: false, failureThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, openMs: 10_000 },
-};
-
-function instance(id: string, overrides: Partial<ServiceInstance> = {}): ServiceInstance {
-  return {
-    serviceName: 'Orders',
-    serviceId: id,
-    address: '127.0.0.1',
-    port: 9000,
-    scheme: 'http',
-    status: 'Healthy',
-    metadata: {},
-    tags: [],
-    registeredAt: new Date(0),
-    lastHeartbeatAt: null,
-    ...overrides,
-  };
-}
-
-class FakeCatalog implements InstanceSource {
-  readonly lists = new Map<string, readonly ServiceInstance[]>();
-  instances(service: string): readonly ServiceInstance[] | undefined {
-    return this.lists.get(service.toLowerCase());
-  }
-}
+const POLICY = testPolicy({ hashHeaders: ['x-hash-key'], breaker: { enabled: false } });
 
 /** Picks `count` times, finishing each attempt at once; returns how often each target was chosen. */
 function tally(pool: ServicePool, count: number, request = {}): Map<string, number> {
@@ -60,14 +22,14 @@ function tally(pool: ServicePool, count: number, request = {}): Map<string, numb
 }
 
 describe(ServicePool.name, () => {
-  let catalog: FakeCatalog;
+  let catalog: TestCatalog;
   let breakers: CircuitBreakerRegistry;
   let deps: BalancedPoolDeps;
   const make = (policy: ResolvedUpstreamPolicy = POLICY) => new ServicePool('orders', policy, catalog, deps);
 
   beforeEach(() => {
-    catalog = new FakeCatalog();
-    breakers = new CircuitBreakerRegistry({ metricsRegistry: new Registry() });
+    catalog = new TestCatalog();
+    breakers = testBreakers();
     deps = {
       breakers,
       now: () => 1_000_000,
@@ -89,7 +51,7 @@ describe(ServicePool.name, () => {
 
     it('builds the origin from metadata scheme, address and port', () => {
       catalog.lists.set('orders', [
-        instance('a', { address: '::1', port: 8443, metadata: { scheme: 'https' } }),
+        testInstance('a', { address: '::1', port: 8443, metadata: { scheme: 'https' } }),
       ]);
       const picked = make().pick({})!;
       expect(picked.target).toMatchObject({ id: 'a', basePath: '' });
@@ -98,32 +60,32 @@ describe(ServicePool.name, () => {
     });
 
     it('re-syncs when the catalog hands out another array, and only then', () => {
-      const first = [instance('a')];
+      const first = [testInstance('a')];
       catalog.lists.set('orders', first);
       const pool = make();
       expect(pool.pick({})!.target.id).toBe('a');
       // Same array object: the pool must not look inside it again.
-      (first as ServiceInstance[]).push(instance('b'));
+      (first as ServiceInstance[]).push(testInstance('b'));
       expect(pool.targetCount()).toBe(1);
-      catalog.lists.set('orders', [instance('a'), instance('b')]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b')]);
       expect(pool.targetCount()).toBe(2);
-      catalog.lists.set('orders', [instance('b')]);
+      catalog.lists.set('orders', [testInstance('b')]);
       expect(tally(pool, 10)).toEqual(new Map([['b', 10]]));
     });
 
     it('leaves out instances that are not Healthy', () => {
-      catalog.lists.set('orders', [instance('a'), instance('b', { status: 'Unhealthy' })]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b', { status: 'Unhealthy' })]);
       expect(make().targetCount()).toBe(1);
     });
 
     it('spreads load evenly with the default power-of-two-choices', () => {
-      catalog.lists.set('orders', [instance('a'), instance('b'), instance('c')]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b'), testInstance('c')]);
       const counts = tally(make(), 3000);
       for (const id of ['a', 'b', 'c']) expect(Math.abs(counts.get(id)! - 1000)).toBeLessThan(150);
     });
 
     it('lets power-of-two-choices see the in-flight attempts', () => {
-      catalog.lists.set('orders', [instance('a'), instance('b')]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b')]);
       const pool = make();
       const held: PickedTarget[] = [];
       for (let i = 0; i < 100 && held.filter((p) => p.target.id === 'a').length < 3; i++)
@@ -137,21 +99,21 @@ describe(ServicePool.name, () => {
 
     it('takes the strategy from metadata lb_strategy, else the policy', () => {
       catalog.lists.set('orders', [
-        instance('a', { metadata: { lb_strategy: 'RoundRobin' } }),
-        instance('b'),
+        testInstance('a', { metadata: { lb_strategy: 'RoundRobin' } }),
+        testInstance('b'),
       ]);
       const pool = make({ ...POLICY, strategy: 'Random' });
       expect(pool.snapshot().strategy).toBe('RoundRobin');
       expect([...Array(4)].map(() => pool.pick({})!.target.id)).toEqual(['a', 'b', 'a', 'b']);
-      catalog.lists.set('orders', [instance('a'), instance('b')]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b')]);
       expect(pool.snapshot().strategy).toBe('Random');
     });
 
     it('weights weighted round-robin by metadata weight', () => {
       const wrr = { lb_strategy: 'WeightedRoundRobin' };
       catalog.lists.set('orders', [
-        instance('a', { metadata: { ...wrr, weight: '3' } }),
-        instance('b', { metadata: { ...wrr, weight: '1' } }),
+        testInstance('a', { metadata: { ...wrr, weight: '3' } }),
+        testInstance('b', { metadata: { ...wrr, weight: '1' } }),
       ]);
       const pool = make();
       expect(tally(pool, 400)).toEqual(
@@ -165,7 +127,7 @@ describe(ServicePool.name, () => {
 
     it('counts in-flight attempts for least-connections', () => {
       const lc = { lb_strategy: 'LeastConnections' };
-      catalog.lists.set('orders', [instance('a', { metadata: lc }), instance('b', { metadata: lc })]);
+      catalog.lists.set('orders', [testInstance('a', { metadata: lc }), testInstance('b', { metadata: lc })]);
       const pool = make();
       const first = pool.pick({})!;
       const second = pool.pick({})!;
@@ -178,7 +140,7 @@ describe(ServicePool.name, () => {
       const ch = { lb_strategy: 'ConsistentHash' };
       catalog.lists.set(
         'orders',
-        ['a', 'b', 'c', 'd'].map((id) => instance(id, { metadata: ch })),
+        ['a', 'b', 'c', 'd'].map((id) => testInstance(id, { metadata: ch })),
       );
       const pool = make();
       for (const key of ['alice', 'bob', 'carol']) {
@@ -199,7 +161,7 @@ describe(ServicePool.name, () => {
     ])('never picks an excluded target while another is available (%s)', (strategy) => {
       catalog.lists.set(
         'orders',
-        ['a', 'b', 'c'].map((id) => instance(id, { metadata: { lb_strategy: strategy } })),
+        ['a', 'b', 'c'].map((id) => testInstance(id, { metadata: { lb_strategy: strategy } })),
       );
       const pool = make();
       const exclude = new Set(['a', 'b']);
@@ -211,7 +173,7 @@ describe(ServicePool.name, () => {
 
   describe('finish', () => {
     it('releases the in-flight slot once, however often it is called', () => {
-      catalog.lists.set('orders', [instance('a')]);
+      catalog.lists.set('orders', [testInstance('a')]);
       const pool = make();
       const one = pool.pick({})!;
       pool.pick({});
@@ -221,7 +183,7 @@ describe(ServicePool.name, () => {
     });
 
     it('keeps health across re-syncs and drops it when the instance leaves', () => {
-      catalog.lists.set('orders', [instance('a'), instance('b')]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b')]);
       const pool = make();
       const fail = (id: string) => {
         for (let i = 0; i < 3; i++) {
@@ -230,21 +192,21 @@ describe(ServicePool.name, () => {
         }
       };
       fail('a');
-      catalog.lists.set('orders', [instance('a', { port: 9001 }), instance('b')]);
+      catalog.lists.set('orders', [testInstance('a', { port: 9001 }), testInstance('b')]);
       expect(pool.snapshot().targets.find((t) => t.id === 'a')).toMatchObject({
         consecutiveFailures: 3,
         url: 'http://127.0.0.1:9001',
       });
-      catalog.lists.set('orders', [instance('b')]);
+      catalog.lists.set('orders', [testInstance('b')]);
       expect(pool.targetCount()).toBe(1);
-      catalog.lists.set('orders', [instance('a'), instance('b')]);
+      catalog.lists.set('orders', [testInstance('a'), testInstance('b')]);
       expect(pool.snapshot().targets.find((t) => t.id === 'a')!.consecutiveFailures).toBe(0);
     });
   });
 
   describe('snapshot', () => {
     it('describes the pool for the admin API', () => {
-      catalog.lists.set('orders', [instance('a')]);
+      catalog.lists.set('orders', [testInstance('a')]);
       expect(make().snapshot()).toEqual({
         name: 'orders',
         kind: 'service',

@@ -1,24 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { CircuitBreakerRegistry } from '@toskamesh/resilience';
-import { Registry } from 'prom-client';
-import type { ResolvedStaticRoute, ResolvedUpstreamPolicy } from '../config/resolved-gateway-options.js';
+import type { CircuitBreakerRegistry } from '@toskamesh/resilience';
+import { testBreakers, testPolicy } from '../../test/upstream-fixtures.js';
+import type { ResolvedStaticRoute } from '../config/resolved-gateway-options.js';
 import { StaticPool } from './static-pool.js';
 
-const POLICY: ResolvedUpstreamPolicy = {
-  connectTimeoutMs: 2000,
-  requestTimeoutMs: 30_000,
-  strategy: 'PowerOfTwoChoices',
+const POLICY = testPolicy({
   hashHeaders: [],
-  retry: {
-    maxRetries: 2,
-    budgetRatio: 0.2,
-    minRetriesPerSecond: 10,
-    replayBufferBytes: 0,
-    retryOnStatuses: [502],
-  },
+  retry: { replayBufferBytes: 0, retryOnStatuses: [502] },
   ejection: { consecutiveFailures: 2, baseEjectionMs: 1000, maxEjectionMs: 4000 },
-  breaker: { enabled: true, failureThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, openMs: 10_000 },
-};
+});
 
 const route = (
   upstreams: string[],
@@ -35,7 +25,7 @@ describe(StaticPool.name, () => {
   let breakers: CircuitBreakerRegistry;
   let now = 0;
   beforeEach(() => {
-    breakers = new CircuitBreakerRegistry({ metricsRegistry: new Registry() });
+    breakers = testBreakers();
   });
   const make = (r: ResolvedStaticRoute) =>
     new StaticPool(r, POLICY, {

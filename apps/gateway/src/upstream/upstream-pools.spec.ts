@@ -1,30 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import type { ServiceInstance } from '@toskamesh/common';
-import { CircuitBreakerRegistry } from '@toskamesh/resilience';
-import { Registry } from 'prom-client';
+import type { CircuitBreakerRegistry } from '@toskamesh/resilience';
+import {
+  TestCatalog,
+  testBreakers,
+  testGatewayOptions,
+  testInstance,
+  testPolicy,
+} from '../../test/upstream-fixtures.js';
 import type {
   ResolvedGatewayOptions,
   ResolvedStaticRoute,
   ResolvedUpstreamPolicy,
 } from '../config/resolved-gateway-options.js';
-import type { InstanceSource } from './instance-source.js';
 import { UpstreamPools } from './upstream-pools.js';
 
-const POLICY: ResolvedUpstreamPolicy = {
-  connectTimeoutMs: 2000,
-  requestTimeoutMs: 30_000,
-  strategy: 'PowerOfTwoChoices',
+const POLICY = testPolicy({
   hashHeaders: ['x-hash-key'],
-  retry: {
-    maxRetries: 2,
-    budgetRatio: 0.2,
-    minRetriesPerSecond: 0,
-    replayBufferBytes: 65_536,
-    retryOnStatuses: [502],
-  },
-  ejection: { consecutiveFailures: 5, baseEjectionMs: 5000, maxEjectionMs: 60_000 },
-  breaker: { enabled: true, failureThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, openMs: 10_000 },
-};
+  retry: { minRetriesPerSecond: 0, retryOnStatuses: [502] },
+});
 
 const ROUTE: ResolvedStaticRoute = {
   name: 'legacy',
@@ -36,7 +29,7 @@ const ROUTE: ResolvedStaticRoute = {
 
 /** The options the pools read; the rest of the gateway's options do not matter here. */
 function gatewayOptions(services: Record<string, ResolvedUpstreamPolicy> = {}): ResolvedGatewayOptions {
-  return {
+  return testGatewayOptions({
     staticRoutes: [ROUTE],
     upstream: POLICY,
     services: new Map(Object.entries(services)),
@@ -47,27 +40,13 @@ function gatewayOptions(services: Record<string, ResolvedUpstreamPolicy> = {}): 
       path: '/health',
       unhealthyThreshold: 2,
     },
-  } as Partial<ResolvedGatewayOptions> as ResolvedGatewayOptions;
+  });
 }
-
-const instance = (id: string): ServiceInstance => ({
-  serviceName: 'Orders',
-  serviceId: id,
-  address: '127.0.0.1',
-  port: 9000,
-  scheme: 'http',
-  status: 'Healthy',
-  metadata: {},
-  tags: [],
-  registeredAt: new Date(0),
-  lastHeartbeatAt: null,
-});
 
 const service = (name: string) => ({ kind: 'service', service: name, upstreamPath: '/' }) as const;
 
 describe(UpstreamPools.name, () => {
-  let lists: Map<string, readonly ServiceInstance[]>;
-  let catalog: InstanceSource;
+  let catalog: TestCatalog;
   let breakers: CircuitBreakerRegistry;
   let now: number;
   const make = (services?: Record<string, ResolvedUpstreamPolicy>) =>
@@ -81,9 +60,8 @@ describe(UpstreamPools.name, () => {
 
   beforeEach(() => {
     now = 5_000_000;
-    lists = new Map([['orders', [instance('o1'), instance('o2')]]]);
-    catalog = { instances: (name) => lists.get(name.toLowerCase()) };
-    breakers = new CircuitBreakerRegistry({ metricsRegistry: new Registry() });
+    catalog = new TestCatalog([['orders', [testInstance('o1'), testInstance('o2')]]]);
+    breakers = testBreakers();
   });
   afterEach(() => breakers.shutdown());
 
@@ -93,7 +71,7 @@ describe(UpstreamPools.name, () => {
     });
 
     it('returns an empty pool for a known service with no healthy instance (503)', () => {
-      lists.set('idle', []);
+      catalog.lists.set('idle', []);
       const pool = make().poolFor(service('idle'))!;
       expect(pool.availableCount()).toBe(0);
       expect(pool.pick({})).toBeUndefined();
@@ -102,7 +80,7 @@ describe(UpstreamPools.name, () => {
     it('keeps answering with the pool after the service vanished', () => {
       const pools = make();
       const pool = pools.poolFor(service('orders'))!;
-      lists.delete('orders');
+      catalog.lists.delete('orders');
       expect(pools.poolFor(service('orders'))).toBe(pool);
       expect(pool.availableCount()).toBe(0);
     });
@@ -117,7 +95,7 @@ describe(UpstreamPools.name, () => {
 
     it('uses the per-service policy when there is one', () => {
       const special = { ...POLICY, requestTimeoutMs: 1234 };
-      lists.set('billing', [instance('b1')]);
+      catalog.lists.set('billing', [testInstance('b1')]);
       const pools = make({ billing: special });
       expect(pools.poolFor(service('Billing'))!.policy).toBe(special);
       expect(pools.poolFor(service('orders'))!.policy).toBe(POLICY);
@@ -203,7 +181,7 @@ describe(UpstreamPools.name, () => {
 
   describe('snapshots', () => {
     it('lists service pools then static routes, with their breakers', () => {
-      lists.set('alpha', [instance('a1')]);
+      catalog.lists.set('alpha', [testInstance('a1')]);
       const pools = make();
       pools.poolFor(service('orders'));
       pools.poolFor(service('alpha'));
