@@ -6,9 +6,8 @@ import {
   KeyValueStore,
   keyValueOptionsFromEnv,
 } from '@toskamesh/key-value';
-import { uniqueName } from '@toskamesh/testing';
+import { uniqueName, REDIS_URL, deleteKeysUnder, rawRedis } from '@toskamesh/testing';
 import type { Redis } from 'ioredis';
-import { REDIS_URL, deleteKeysUnder, rawRedis } from './fixtures/redis-keys.js';
 
 describe(KeyValueModule.name, () => {
   const serviceName = uniqueName('test:kv-module');

@@ -4,9 +4,8 @@ import {
   KeyValueUnavailableError,
   RedisKeyValueStore,
 } from '@toskamesh/key-value';
-import { uniqueName } from '@toskamesh/testing';
+import { uniqueName, REDIS_URL, deleteKeysUnder, rawRedis } from '@toskamesh/testing';
 import type { Redis } from 'ioredis';
-import { REDIS_URL, deleteKeysUnder, rawRedis } from './fixtures/redis-keys.js';
 
 /** What the Redis provider does beneath the contract: commands, wire format, errors, connections. */
 describe(RedisKeyValueStore.name, () => {

@@ -1,6 +1,5 @@
 import { RedisKeyValueStore } from '@toskamesh/key-value';
-import { describeKeyValueContract } from '@toskamesh/testing';
-import { REDIS_URL, deleteKeysUnder } from './fixtures/redis-keys.js';
+import { describeKeyValueContract, REDIS_URL, deleteKeysUnder } from '@toskamesh/testing';
 
 describeKeyValueContract('redis', async (keyPrefix) => {
   // A small SCAN COUNT and MGET batch force several pages and a pipelined getMany with 250 keys.

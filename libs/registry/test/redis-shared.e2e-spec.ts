@@ -11,7 +11,7 @@ import {
 } from '@toskamesh/registry';
 import { eventually, nextChange, uniqueName } from '@toskamesh/testing';
 import { Redis } from 'ioredis';
-import { REDIS_URL, deleteKeysUnder } from './fixtures/redis-keys.js';
+import { REDIS_URL, deleteKeysUnder } from '@toskamesh/testing';
 
 const keyPrefix = uniqueName('test:shared');
 const open: Array<{ close(): Promise<void> }> = [];

@@ -1,6 +1,6 @@
 import { RedisServiceRegistry } from '@toskamesh/registry';
 import { describeRegistryContract, uniqueName } from '@toskamesh/testing';
-import { REDIS_URL, deleteKeysUnder } from './fixtures/redis-keys.js';
+import { REDIS_URL, deleteKeysUnder } from '@toskamesh/testing';
 
 describeRegistryContract('redis', async () => {
   const keyPrefix = uniqueName('test:registry');

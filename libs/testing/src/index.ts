@@ -6,3 +6,4 @@ export { uniqueName } from './unique-name.js';
 export { freePort } from './free-port.js';
 export { describeKeyValueContract } from './key-value-contract.suite.js';
 export type { KeyValueContractCapabilities, KeyValueContractSubject } from './key-value-contract.types.js';
+export { REDIS_URL, deleteKeysUnder, killConnectionsNamed, rawRedis } from './redis-test-keys.js';

@@ -3,7 +3,7 @@ import pino, { type DestinationStream } from 'pino';
 /** A log destination that batches lines, and how to stop it. */
 export interface BufferedLogDestination {
   readonly stream: DestinationStream;
-  /** Writes what is buffered, synchronously, and stops the flush timer. Idempotent. */
+  /** Writes what is buffered, synchronously. Idempotent. */
   close(): void;
 }
 
@@ -22,14 +22,17 @@ export interface BufferedLogOptions {
  * buffer is written synchronously. A crash (SIGKILL, abort) can lose the lines of the last interval.
  */
 export function bufferedStdout(options: BufferedLogOptions = {}): BufferedLogDestination {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: options.bufferBytes ?? 8192 });
-  const timer = setInterval(() => destination.flush(), options.flushIntervalMs ?? 250);
-  timer.unref();
+  // sonic-boom's own unref'd `periodicFlush` timer writes what waits on a quiet gateway.
+  const destination = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: options.bufferBytes ?? 8192,
+    periodicFlush: options.flushIntervalMs ?? 250,
+  });
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    clearInterval(timer);
     process.off('exit', close);
     try {
       destination.flushSync();

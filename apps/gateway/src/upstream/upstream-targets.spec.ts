@@ -1,20 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ServiceInstance } from '@toskamesh/common';
+import { testInstance } from '../../test/upstream-fixtures.js';
 import { instanceOrigin, meshTarget, staticTarget, syntheticInstance } from './upstream-targets.js';
 
-const instance = (overrides: Partial<ServiceInstance> = {}): ServiceInstance => ({
-  serviceName: 'orders',
-  serviceId: 'orders-1',
-  address: '10.0.0.5',
-  port: 8080,
-  scheme: 'http',
-  status: 'Healthy',
-  metadata: {},
-  tags: [],
-  registeredAt: new Date(0),
-  lastHeartbeatAt: null,
-  ...overrides,
-});
+const instance = (overrides: Partial<ServiceInstance> = {}): ServiceInstance =>
+  testInstance('orders-1', { address: '10.0.0.5', port: 8080, ...overrides });
 
 describe('instanceOrigin', () => {
   it.each([
