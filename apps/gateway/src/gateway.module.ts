@@ -6,9 +6,10 @@ import { TelemetryModule, type TelemetryModuleOptions } from '@toskamesh/telemet
 import { adminControllerAt } from './admin/admin.controller.js';
 import { AdminStateService } from './admin/admin-state.service.js';
 import type { ResolvedGatewayOptions } from './config/resolved-gateway-options.js';
-import { GATEWAY_OPTIONS, GATEWAY_RATE_LIMITER } from './gateway.tokens.js';
+import { GATEWAY_FORWARDING_ENGINE, GATEWAY_OPTIONS, GATEWAY_RATE_LIMITER } from './gateway.tokens.js';
 import { GatewayHealthController } from './observability/gateway-health.controller.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
+import { createForwardingEngine } from './proxy/engines/create-forwarding-engine.js';
 import { ServiceCatalog } from './routing/service-catalog.js';
 import { GatewayAuthenticator } from './security/gateway-authenticator.js';
 import { createRateLimiter } from './security/rate-limit/create-rate-limiter.js';
@@ -69,6 +70,11 @@ const providers: Provider[] = [
     provide: GATEWAY_RATE_LIMITER,
     useFactory: (options: ResolvedGatewayOptions) =>
       options.rateLimit.enabled ? createRateLimiter(options.rateLimit) : null,
+    inject: [GATEWAY_OPTIONS],
+  },
+  {
+    provide: GATEWAY_FORWARDING_ENGINE,
+    useFactory: (options: ResolvedGatewayOptions) => createForwardingEngine(options.engine),
     inject: [GATEWAY_OPTIONS],
   },
   GatewayRuntime,

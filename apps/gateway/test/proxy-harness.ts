@@ -50,7 +50,7 @@ export class ProxyHarness {
       presetHeaders?: Record<string, string>;
     } = {},
   ) {
-    const engine = createForwardingEngine(this.engineName);
+    const engine = await createForwardingEngine(this.engineName);
     const retries: string[] = [];
     const forwarder = new ProxyForwarder({
       engine,

@@ -69,7 +69,7 @@ describe.each(ENGINES)('WebSocketProxy with the %s engine', (engineName) => {
   }
 
   async function gateway(origins: URL[]) {
-    const engine = createForwardingEngine(engineName);
+    const engine = await createForwardingEngine(engineName);
     const options = testOptions();
     const pool = new FakePool('chat', origins);
     const running = await startGateway({

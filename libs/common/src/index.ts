@@ -47,3 +47,5 @@ export { backoffDelayMs, type BackoffOptions } from './time/backoff.js';
 export { MAX_TIMER_MS, positiveMs, wholeNumber } from './config/option-checks.js';
 
 export { MESH_SERVICE_NAME } from './identity/service-name.token.js';
+
+export { deferredRequire } from './modules/deferred-require.js';

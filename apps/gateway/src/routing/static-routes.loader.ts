@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { LOAD_BALANCING_STRATEGIES, MeshConfigError } from '@toskamesh/common';
-import { parse } from 'yaml';
+import { LOAD_BALANCING_STRATEGIES, MeshConfigError, deferredRequire } from '@toskamesh/common';
+import type * as Yaml from 'yaml';
 import type { ResolvedStaticRoute } from '../config/resolved-gateway-options.js';
 import { resolveStaticRoute } from './static-route.entry.js';
+
+/** The YAML parser, required only when a routes file is configured. */
+const yaml = deferredRequire<typeof Yaml>(import.meta.url, 'yaml');
 
 /**
  * Reads the static routes YAML file (`routes:` list, see `StaticRouteDefinition`) and checks every
@@ -22,7 +25,7 @@ export function loadStaticRoutes(file: string): ResolvedStaticRoute[] {
   }
   let document: unknown;
   try {
-    document = parse(text);
+    document = yaml().parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new MeshConfigError(file, `is not valid YAML: ${detail}`, { cause: error });

@@ -11,11 +11,10 @@ import { PinoLogger } from 'nestjs-pino';
 import { symbols } from 'pino';
 import { AdminAccess } from '../admin/admin-access.js';
 import type { ResolvedGatewayOptions } from '../config/resolved-gateway-options.js';
-import { GATEWAY_OPTIONS, GATEWAY_RATE_LIMITER } from '../gateway.tokens.js';
+import { GATEWAY_FORWARDING_ENGINE, GATEWAY_OPTIONS, GATEWAY_RATE_LIMITER } from '../gateway.tokens.js';
 import { AccessLog, type AccessLogger } from '../observability/access-log.js';
 import { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { RequestTracer } from '../observability/request-tracer.js';
-import { createForwardingEngine } from '../proxy/engines/create-forwarding-engine.js';
 import type { ForwardingEngine } from '../proxy/forwarding-engine.js';
 import { ProxyForwarder } from '../proxy/proxy-forwarder.js';
 import { WebSocketProxy } from '../proxy/websocket-proxy.js';
@@ -54,7 +53,6 @@ export const DRAIN_GRACE_MS = 10_000;
 @Injectable()
 export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Gateway');
-  private readonly engine: ForwardingEngine;
   private server?: GatewayServer;
   private closed?: Promise<void>;
 
@@ -68,9 +66,8 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
     @Inject(GATEWAY_RATE_LIMITER) private readonly limiter: RateLimiter | null,
     @Inject(TELEMETRY_OPTIONS) private readonly telemetry: ResolvedTelemetryOptions,
     private readonly pino: PinoLogger,
-  ) {
-    this.engine = createForwardingEngine(options.engine);
-  }
+    @Inject(GATEWAY_FORWARDING_ENGINE) private readonly engine: ForwardingEngine,
+  ) {}
 
   /** True once shutdown began; `/health/ready` then answers 503. */
   get draining(): boolean {

@@ -1,14 +1,18 @@
 import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
-import type { ServiceInstance } from '@toskamesh/common';
+import { deferredRequire, type ServiceInstance } from '@toskamesh/common';
 import { LoadBalancerRegistry } from '@toskamesh/load-balancing';
 import { CircuitBreakerRegistry, RetryBudgetRegistry } from '@toskamesh/resilience';
 import { ServiceTokenProvider } from '@toskamesh/security';
 import { injectTraceHeaders } from '@toskamesh/telemetry';
-import { Agent } from 'undici';
+import type * as Undici from 'undici';
+import type { Agent } from 'undici';
 import type { ResolvedMeshRuntimeOptions } from '../options/resolved-runtime-options.js';
 import { RESOLVED_RUNTIME_OPTIONS } from '../options/runtime-options.token.js';
 import { InstanceDirectory } from './instance-directory.js';
 import { MeshServiceClient } from './mesh-service-client.js';
+
+/** undici, required when the first service client is made: a service that never calls others skips it. */
+const undici = deferredRequire<typeof Undici>(import.meta.url, 'undici');
 
 /**
  * Calls other mesh services by name: `meshClient.for('orders').get('/items/1')`. Instances come from a
@@ -18,12 +22,7 @@ import { MeshServiceClient } from './mesh-service-client.js';
 @Injectable()
 export class MeshClient implements OnApplicationShutdown {
   private readonly clients = new Map<string, MeshServiceClient>();
-  private readonly dispatcher = new Agent({
-    keepAliveTimeout: 10_000,
-    connect: { timeout: 2000 },
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
+  private dispatcher: Agent | undefined;
 
   constructor(
     @Inject(RESOLVED_RUNTIME_OPTIONS) private readonly options: ResolvedMeshRuntimeOptions,
@@ -43,7 +42,12 @@ export class MeshClient implements OnApplicationShutdown {
         balancers: this.balancers,
         breakers: this.breakers,
         retries: this.retries,
-        dispatcher: this.dispatcher,
+        dispatcher: (this.dispatcher ??= new (undici().Agent)({
+          keepAliveTimeout: 10_000,
+          connect: { timeout: 2000 },
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        })),
         outboundHeaders: (headers) => this.addOutboundHeaders(headers),
         timeoutMs: this.options.client.timeoutMs,
         extraAttempts: this.options.client.retries,
@@ -65,8 +69,9 @@ export class MeshClient implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     // The app may be shut down twice (close(), then a signal); undici refuses to close a pool twice.
-    if (this.dispatcher.closed || this.dispatcher.destroyed) return;
-    await this.dispatcher.close();
+    const { dispatcher } = this;
+    if (!dispatcher || dispatcher.closed || dispatcher.destroyed) return;
+    await dispatcher.close();
   }
 
   private async addOutboundHeaders(headers: Record<string, string>): Promise<void> {

@@ -6,11 +6,7 @@ import type * as NestInstrumentationModule from '@opentelemetry/instrumentation-
 import type * as Resources from '@opentelemetry/resources';
 import type * as SdkNode from '@opentelemetry/sdk-node';
 import type * as SdkTrace from '@opentelemetry/sdk-trace';
-import {
-  ATTR_HTTP_ROUTE,
-  ATTR_SERVICE_NAME,
-  ATTR_SERVICE_VERSION,
-} from '@opentelemetry/semantic-conventions';
+import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './semantic-attributes.js';
 import { methodLabel } from '../metrics/http-metrics.js';
 import { passedTelemetryMiddleware, routeLabel, type RoutedRequest } from '../metrics/route-label.js';
 import { matchesPathPrefix, urlPath } from '../path-match.js';

@@ -5,7 +5,7 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
-} from '@opentelemetry/semantic-conventions';
+} from './semantic-attributes.js';
 import { methodLabel } from '../metrics/http-metrics.js';
 import { routeLabel, type RoutedRequest } from '../metrics/route-label.js';
 import { urlPath } from '../path-match.js';

@@ -1,5 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { deferredRequire } from '@toskamesh/common';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RateLimitDecision, RateLimiter } from '../request-identity.js';
 import { assertGcraParams, gcraDecision, type GcraParams } from './gcra.js';
 import { GCRA_SCRIPT, type GcraReply } from './redis-gcra.script.js';
@@ -17,6 +19,9 @@ export interface RedisRateLimiterDeps {
   /** Longest wait for one Redis answer before the request is let through. @default 250 */
   readonly commandTimeoutMs?: number;
 }
+
+/** ioredis, required when a Redis-backed limiter is built (the memory store needs none of it). */
+const ioredis = deferredRequire<typeof IORedis>(import.meta.url, 'ioredis');
 
 /** Default bound on one Redis round trip; the limiter sits on every request's path. */
 export const DEFAULT_RATE_LIMIT_COMMAND_TIMEOUT_MS = 250;
@@ -54,7 +59,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.intervalArg = String(options.windowMs / options.permitLimit);
     this.windowArg = String(options.windowMs);
     this.logger = deps.logger ?? new Logger('GatewayRateLimit');
-    const redis = new Redis(options.redisUrl, {
+    const redis = new (ioredis().Redis)(options.redisUrl, {
       commandTimeout: deps.commandTimeoutMs ?? DEFAULT_RATE_LIMIT_COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       // ioredis arms this (un-unref'd) timer on disconnect even for a socket that never opened, which

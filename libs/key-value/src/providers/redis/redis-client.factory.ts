@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { ioredis } from './ioredis-module.js';
 import type { ResolvedRedisOptions } from '../../key-value-options.validation.js';
 import type { RedisConnectionPlan } from './redis-connection.plan.js';
 
@@ -36,9 +37,9 @@ function newClient(plan: RedisConnectionPlan, common: RedisOptions): RedisClient
   const retryStrategy = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 3_000);
   switch (plan.mode) {
     case 'standalone':
-      return new Redis(plan.url, { ...common, retryStrategy });
+      return new (ioredis().Redis)(plan.url, { ...common, retryStrategy });
     case 'sentinel':
-      return new Redis({
+      return new (ioredis().Redis)({
         ...common,
         retryStrategy,
         sentinels: plan.sentinels,
@@ -49,7 +50,7 @@ function newClient(plan: RedisConnectionPlan, common: RedisOptions): RedisClient
         sentinelPassword: plan.sentinelPassword,
       });
     case 'cluster':
-      return new Cluster(plan.nodes, {
+      return new (ioredis().Cluster)(plan.nodes, {
         // Keys of one getMany() live on many nodes; auto-pipelining batches the GETs per node.
         enableAutoPipelining: true,
         lazyConnect: true,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from './ioredis-module.js';
 import { decodeValue, encodeValue } from '../../codec/json.codec.js';
 import { KeyValueUnavailableError } from '../../errors/key-value-unavailable.error.js';
 import type { PingableStore } from '../../health/pingable-store.js';
@@ -133,7 +134,7 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
     for (let start = 0; start < stored.length; start += this.options.batchSize) {
       chunks.push(stored.slice(start, start + this.options.batchSize));
     }
-    if (this.client instanceof Cluster) {
+    if (this.client instanceof ioredis().Cluster) {
       // MGET across hash slots fails with CROSSSLOT; per-key GETs are auto-pipelined per node instead.
       const cluster = this.client;
       const values: Array<string | null> = [];
@@ -167,7 +168,7 @@ export class RedisKeyValueStore extends KeyValueStore implements PingableStore {
   }
 
   private async primaries(): Promise<Redis[]> {
-    if (!(this.client instanceof Cluster)) return [this.client];
+    if (!(this.client instanceof ioredis().Cluster)) return [this.client];
     const cluster = this.client;
     // The node list fills in once the cluster is connected; a PING waits for that (offline queue).
     await this.call('PING', () => cluster.ping());

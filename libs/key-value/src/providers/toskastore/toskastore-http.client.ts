@@ -1,4 +1,4 @@
-import { MeshValidationError } from '@toskamesh/common';
+import { MeshValidationError, deferredRequire } from '@toskamesh/common';
 import {
   CircuitBreakerRegistry,
   RetryBudget,
@@ -10,7 +10,8 @@ import {
   type RetryOptions,
 } from '@toskamesh/resilience';
 import type { Registry } from 'prom-client';
-import { Pool, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { KeyValueUnavailableError } from '../../errors/key-value-unavailable.error.js';
 import {
   TOSKASTORE_PROVIDER,
@@ -20,6 +21,9 @@ import {
   toKeyValueError,
 } from './toskastore-http.errors.js';
 import type { ResolvedToskaStoreOptions } from './toskastore.options.js';
+
+/** undici, required when the first ToskaStore client is built rather than when the package is imported. */
+const undici = deferredRequire<typeof Undici>(import.meta.url, 'undici');
 
 /** How ToskaStore calls are retried and guarded; every field is optional. */
 export interface ToskaStoreResilienceOptions {
@@ -73,7 +77,7 @@ export class ToskaStoreHttpClient {
     resilience: ToskaStoreResilienceOptions = {},
   ) {
     this.target = `${TOSKASTORE_PROVIDER}:${options.origin}${options.basePath}`;
-    this.pool = new Pool(options.origin, {
+    this.pool = new (undici().Pool)(options.origin, {
       connections: 32,
       connectTimeout: options.timeoutMs,
       keepAliveTimeout: 10_000,

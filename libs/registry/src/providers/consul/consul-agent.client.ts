@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
-import Consul from 'consul';
-import { MeshError, MeshTimeoutError, MeshValidationError, withTimeout } from '@toskamesh/common';
+import type Consul from 'consul';
+import {
+  MeshError,
+  MeshTimeoutError,
+  MeshValidationError,
+  deferredRequire,
+  withTimeout,
+} from '@toskamesh/common';
 import { RegistryAccessDeniedError } from '../../errors/registry-access-denied.error.js';
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error.js';
 import type { ResolvedConsulOptions } from './consul.options.js';
@@ -15,6 +21,9 @@ import type {
 
 /** Provider name in errors and logs. */
 export const CONSUL_PROVIDER = 'consul';
+
+/** The `consul` package (its export is the client class), required when the first client is built. */
+const consulClass = deferredRequire<typeof Consul>(import.meta.url, 'consul');
 
 type Options = Record<string, unknown>;
 type Call = (options: Options) => Promise<unknown>;
@@ -99,7 +108,8 @@ export class ConsulAgentClient {
       baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}/v1`,
       ...(token ? { defaults: { token } } : {}),
     };
-    this.api = new Consul(settings as ConstructorParameters<typeof Consul>[0]) as unknown as ConsulApi;
+    const ConsulClient = consulClass();
+    this.api = new ConsulClient(settings as ConstructorParameters<typeof Consul>[0]) as unknown as ConsulApi;
   }
 
   /** `PUT /v1/agent/service/register`. */

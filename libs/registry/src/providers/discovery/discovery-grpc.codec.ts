@@ -1,4 +1,4 @@
-import { credentials, status as GrpcStatus, type ChannelCredentials } from '@grpc/grpc-js';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import {
   MESH_METADATA,
   MeshValidationError,
@@ -11,6 +11,7 @@ import { RegistryAccessDeniedError } from '../../errors/registry-access-denied.e
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error.js';
 import type { RegistryChange, RegistryEvent } from '../../registry-change.js';
 import { DISCOVERY_PROVIDER, decodeIndex } from './discovery-wire.codec.js';
+import { grpcJs } from './grpc-runtime.js';
 
 type Message = Record<string, unknown>;
 
@@ -34,6 +35,7 @@ const WATCH_TYPES: Readonly<Record<string, RegistryChange['type']>> = {
  * with TLS and the default root certificates (port 443 when absent).
  */
 export function grpcTarget(address: string): GrpcTarget {
+  const { credentials } = grpcJs();
   const match = /^(https?):\/\//i.exec(address);
   if (!match) return { target: address, credentials: credentials.createInsecure() };
   const url = new URL(address);
@@ -151,25 +153,26 @@ export function grpcCode(error: unknown): number | undefined {
  * {@link RegistryUnavailableError}.
  */
 export function grpcErrorFor(error: unknown, operation: string, timeoutMs: number): Error {
+  const grpcStatus = grpcJs().status;
   const code = grpcCode(error);
   const details = (error as { details?: unknown } | null)?.details;
   const detail =
     typeof details === 'string' && details ? details : error instanceof Error ? error.message : String(error);
   switch (code) {
-    case GrpcStatus.INVALID_ARGUMENT:
+    case grpcStatus.INVALID_ARGUMENT:
       return new MeshValidationError(`discovery ${operation} request`, [detail]);
-    case GrpcStatus.UNAUTHENTICATED:
+    case grpcStatus.UNAUTHENTICATED:
       return new RegistryAccessDeniedError(DISCOVERY_PROVIDER, 401, detail);
-    case GrpcStatus.PERMISSION_DENIED:
+    case grpcStatus.PERMISSION_DENIED:
       return new RegistryAccessDeniedError(DISCOVERY_PROVIDER, 403, detail);
-    case GrpcStatus.DEADLINE_EXCEEDED:
+    case grpcStatus.DEADLINE_EXCEEDED:
       return new RegistryUnavailableError(
         DISCOVERY_PROVIDER,
         `${operation} timed out after ${timeoutMs} ms`,
         error,
       );
     default: {
-      const name = code === undefined ? '' : `${GrpcStatus[code] ?? code}: `;
+      const name = code === undefined ? '' : `${grpcStatus[code] ?? code}: `;
       return new RegistryUnavailableError(DISCOVERY_PROVIDER, `${operation} failed: ${name}${detail}`, error);
     }
   }

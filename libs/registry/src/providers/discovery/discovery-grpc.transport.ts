@@ -1,14 +1,12 @@
-import {
+import type {
+  CallOptions,
+  Client,
+  ClientReadableStream,
   Metadata,
-  loadPackageDefinition,
-  status as GrpcStatus,
-  type CallOptions,
-  type Client,
-  type ClientReadableStream,
-  type ServiceClientConstructor,
-  type ServiceError,
+  ServiceClientConstructor,
+  ServiceError,
 } from '@grpc/grpc-js';
-import { loadSync, type Options as ProtoLoaderOptions } from '@grpc/proto-loader';
+import type { Options as ProtoLoaderOptions } from '@grpc/proto-loader';
 import {
   MeshValidationError,
   type HealthStatus,
@@ -31,6 +29,7 @@ import {
 } from './discovery-grpc.codec.js';
 import { DISCOVERY_PROVIDER } from './discovery-wire.codec.js';
 import type { DiscoveryTransport } from './discovery.transport.js';
+import { grpcJs, protoLoader } from './grpc-runtime.js';
 
 /** Settings of {@link DiscoveryGrpcTransport}. */
 export interface DiscoveryGrpcTransportOptions {
@@ -69,7 +68,10 @@ export class DiscoveryGrpcTransport implements DiscoveryTransport {
   private legacyServer = false;
 
   constructor(private readonly options: DiscoveryGrpcTransportOptions) {
-    const definition = loadPackageDefinition(loadSync(DISCOVERY_PROTO_PATH, LOADER_OPTIONS)) as unknown as {
+    const { loadPackageDefinition } = grpcJs();
+    const definition = loadPackageDefinition(
+      protoLoader().loadSync(DISCOVERY_PROTO_PATH, LOADER_OPTIONS),
+    ) as unknown as {
       toskamesh: { discovery: { DiscoveryRegistry: ServiceClientConstructor } };
     };
     const { target, credentials } = grpcTarget(options.address);
@@ -200,8 +202,9 @@ export class DiscoveryGrpcTransport implements DiscoveryTransport {
       });
     } catch (error) {
       const code = grpcCode(error);
-      if (code === GrpcStatus.NOT_FOUND && onNotFound) return onNotFound();
-      if (code === GrpcStatus.UNIMPLEMENTED && (method === 'GetInstance' || method === 'UpdateMetadata')) {
+      const grpcStatus = grpcJs().status;
+      if (code === grpcStatus.NOT_FOUND && onNotFound) return onNotFound();
+      if (code === grpcStatus.UNIMPLEMENTED && (method === 'GetInstance' || method === 'UpdateMetadata')) {
         this.legacyServer = true;
         return {};
       }
@@ -210,7 +213,7 @@ export class DiscoveryGrpcTransport implements DiscoveryTransport {
   }
 
   private async metadata(): Promise<Metadata> {
-    const metadata = new Metadata();
+    const metadata = new (grpcJs().Metadata)();
     if (this.options.authToken) metadata.set('authorization', `Bearer ${await this.options.authToken()}`);
     return metadata;
   }

@@ -6,8 +6,10 @@ import {
   type HealthStatus,
   type ServiceInstance,
   type ServiceRegistration,
+  deferredRequire,
 } from '@toskamesh/common';
-import { Pool, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error.js';
 import { ServiceNotRegisteredError } from '../../errors/service-not-registered.error.js';
 import type { RegistryChange } from '../../registry-change.js';
@@ -20,6 +22,9 @@ import {
 } from './discovery-wire.codec.js';
 import type { DiscoveryTransport } from './discovery.transport.js';
 import { SseParser } from './sse.parser.js';
+
+/** Required when the first HTTP transport is built, not when the registry package is imported. */
+const undici = deferredRequire<typeof Undici>(import.meta.url, 'undici');
 
 /** Settings of {@link DiscoveryHttpTransport}. */
 export interface DiscoveryHttpTransportOptions {
@@ -50,7 +55,7 @@ export class DiscoveryHttpTransport implements DiscoveryTransport {
   private readonly basePath: string;
 
   constructor(private readonly options: DiscoveryHttpTransportOptions) {
-    this.pool = new Pool(options.url.origin, {
+    this.pool = new (undici().Pool)(options.url.origin, {
       connections: 64,
       connectTimeout: options.timeoutMs,
       keepAliveTimeout: 10_000,

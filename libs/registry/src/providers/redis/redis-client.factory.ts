@@ -1,7 +1,12 @@
 import type { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { deferredRequire } from '@toskamesh/common';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RegistryUnavailableError } from '../../errors/registry-unavailable.error.js';
 import type { RedisRegistryOptions } from '../../registry-options.js';
+
+/** ioredis, required when the first connection opens rather than when the registry package is imported. */
+const ioredis = deferredRequire<typeof IORedis>(import.meta.url, 'ioredis');
 
 /**
  * Opens an ioredis connection with the registry's command timeout. Connection errors are logged
@@ -12,7 +17,7 @@ export function createRedisClient(
   role: 'commands' | 'events',
   logger: Logger,
 ): Redis {
-  const client = new Redis(options.url, {
+  const client = new (ioredis().Redis)(options.url, {
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: Math.max(options.commandTimeoutMs, 1_000),
     connectionName: `toskamesh-registry-${role}:${options.keyPrefix}`.replace(/[^\w:.-]/g, '_'),
