@@ -25,6 +25,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The gateway's entry point; BENCH_GATEWAY_MAIN points elsewhere (another build) when set. */
 export const GATEWAY_MAIN = process.env.BENCH_GATEWAY_MAIN ?? join(ROOT, 'apps/gateway/dist/main.js');
 const DISCOVERY_MAIN = join(ROOT, 'apps/discovery/dist/main.js');
+/** The Node/V8 flags every launcher of the gateway passes. */
+export const SHIPPED_NODE_FLAGS = JSON.parse(
+  readFileSync(join(ROOT, 'apps/gateway/node-flags.json'), 'utf8'),
+).flags.map((entry) => entry.flag);
 const SERVICE = 'bench';
 
 /** Discovery as its own process (memory store, anonymous reads), with the upstream's ports registered. */
@@ -121,10 +125,11 @@ export async function startGateway(group, options) {
   const profile = cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`]
     : [];
-  // The V8 flags the gateway is shipped with (docs/gateway.md, `npm start`): BENCH_GATEWAY_NODE_FLAGS overrides.
-  const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=8')
-    .split(' ')
-    .filter(Boolean);
+  // The flags the gateway ships with (apps/gateway/node-flags.json); BENCH_GATEWAY_NODE_FLAGS replaces them.
+  const nodeFlags =
+    process.env.BENCH_GATEWAY_NODE_FLAGS === undefined
+      ? SHIPPED_NODE_FLAGS
+      : process.env.BENCH_GATEWAY_NODE_FLAGS.split(' ').filter(Boolean);
   const child = group.spawn(process.execPath, [...nodeFlags, ...profile, GATEWAY_MAIN], {
     env,
     stdio: ['ignore', fd, fd],
@@ -159,6 +164,7 @@ export async function startGateway(group, options) {
         ? `/api/${SERVICE}/ resolved through apps/discovery: ${instances} instances (ports of the one ` +
           `upstream process), no lb_strategy metadata, so the gateway's default strategy`
         : `/static/bench/ from a static-routes YAML file: ${instances} upstream URLs, RoundRobin`,
+      `node flags: ${nodeFlags.join(' ') || '(none)'}`,
     ],
     profile: cpuProfDir ? join(cpuProfDir, `${name}.cpuprofile`) : undefined,
     evidence: () => gatewayEvidence(base, logTo === 'null' ? undefined : logFile),

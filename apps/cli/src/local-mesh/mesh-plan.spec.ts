@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateMeshSecret, localMeshPlan, meshPorts } from './mesh-plan.js';
 
+/** Stand-ins for apps/gateway/node-flags.json, which a '/repo' root does not have. */
+const FLAGS = ['--max-semi-space-size=8', '--no-maglev'];
+
 describe('meshPorts', () => {
   it('uses the defaults of the .NET original for discovery', () => {
     expect(meshPorts({})).toEqual({
@@ -25,7 +28,13 @@ describe('meshPorts', () => {
 describe('localMeshPlan', () => {
   it('shares one random secret and points services at discovery', () => {
     const secret = generateMeshSecret();
-    const plan = localMeshPlan(meshPorts({}), { serviceAuth: secret, store: 'store-token' }, '/repo');
+    const plan = localMeshPlan(
+      meshPorts({}),
+      { serviceAuth: secret, store: 'store-token' },
+      '/repo',
+      undefined,
+      FLAGS,
+    );
     expect(secret.length).toBeGreaterThanOrEqual(32);
     const services = plan.filter((spec) => spec.name !== 'toska-store');
     expect(services.every((spec) => spec.env.MESH_SERVICE_AUTH_SECRET === secret)).toBe(true);
@@ -37,7 +46,13 @@ describe('localMeshPlan', () => {
   });
 
   it('keeps toska-store data under .toska and hands its token to the profile demo', () => {
-    const plan = localMeshPlan(meshPorts({}), { serviceAuth: 's', store: 'store-token' }, '/repo');
+    const plan = localMeshPlan(
+      meshPorts({}),
+      { serviceAuth: 's', store: 'store-token' },
+      '/repo',
+      undefined,
+      FLAGS,
+    );
     const store = plan.find((spec) => spec.name === 'toska-store')!;
     expect(store.env).toEqual({
       TOSKA_CONFIG_DIR: '/repo/.toska',
@@ -54,9 +69,15 @@ describe('localMeshPlan', () => {
   });
 
   it('puts the gateway on 5000 in front of discovery, as the .NET original did', () => {
-    const plan = localMeshPlan(meshPorts({}), { serviceAuth: 's', store: 'store-token' }, '/repo');
+    const plan = localMeshPlan(
+      meshPorts({}),
+      { serviceAuth: 's', store: 'store-token' },
+      '/repo',
+      undefined,
+      FLAGS,
+    );
     const gateway = plan.find((spec) => spec.name === 'gateway')!;
-    expect(gateway.args).toEqual(['--max-semi-space-size=8', '/repo/apps/gateway/dist/main.js']);
+    expect(gateway.args).toEqual([...FLAGS, '/repo/apps/gateway/dist/main.js']);
     expect(gateway.dependsOn).toEqual(['discovery']);
     expect(gateway.env).toMatchObject({
       Mesh__Gateway__Port: '5000',

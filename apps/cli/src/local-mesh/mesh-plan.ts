@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { readGatewayNodeFlags } from './gateway-node-flags.js';
 import type { ProcessSpec } from './process-spec.js';
 
 /** Ports of the local mesh; every one overridable by an environment variable. */
@@ -61,6 +62,7 @@ export function localMeshPlan(
   secrets: MeshSecrets,
   root = repositoryRoot(),
   dataDir = `${root}/.toska`,
+  gatewayFlags: readonly string[] = readGatewayNodeFlags(root),
 ): ProcessSpec[] {
   const discoveryUrl = `http://127.0.0.1:${ports.discovery}`;
   const storeUrl = `http://127.0.0.1:${ports.toskaStore}`;
@@ -97,9 +99,8 @@ export function localMeshPlan(
     {
       name: 'gateway',
       command: process.execPath,
-      // A proxy keeps little alive but allocates fast; V8 would size its young generation from the machine's
-      // memory (64 MB semi-spaces on 24 GiB). docs/gateway.md, "Running it".
-      args: ['--max-semi-space-size=8', `${root}/apps/gateway/dist/main.js`],
+      // The memory profile of apps/gateway/node-flags.json (docs/gateway.md, "Memory").
+      args: [...gatewayFlags, `${root}/apps/gateway/dist/main.js`],
       env: {
         ...shared,
         Mesh__Gateway__Port: String(ports.gateway),
