@@ -4,6 +4,10 @@ import { generateMeshSecret, localMeshPlan, meshPorts } from './mesh-plan.js';
 /** Stand-ins for apps/gateway/node-flags.json, which a '/repo' root does not have. */
 const FLAGS = ['--max-semi-space-size=8', '--no-maglev'];
 
+/** The default plan for a checkout at `/repo`. */
+const planAtRepo = () =>
+  localMeshPlan(meshPorts({}), { serviceAuth: 's', store: 'store-token' }, '/repo', undefined, FLAGS);
+
 describe('meshPorts', () => {
   it('uses the defaults of the .NET original for discovery', () => {
     expect(meshPorts({})).toEqual({
@@ -46,13 +50,7 @@ describe('localMeshPlan', () => {
   });
 
   it('keeps toska-store data under .toska and hands its token to the profile demo', () => {
-    const plan = localMeshPlan(
-      meshPorts({}),
-      { serviceAuth: 's', store: 'store-token' },
-      '/repo',
-      undefined,
-      FLAGS,
-    );
+    const plan = planAtRepo();
     const store = plan.find((spec) => spec.name === 'toska-store')!;
     expect(store.env).toEqual({
       TOSKA_CONFIG_DIR: '/repo/.toska',
@@ -69,13 +67,7 @@ describe('localMeshPlan', () => {
   });
 
   it('puts the gateway on 5000 in front of discovery, as the .NET original did', () => {
-    const plan = localMeshPlan(
-      meshPorts({}),
-      { serviceAuth: 's', store: 'store-token' },
-      '/repo',
-      undefined,
-      FLAGS,
-    );
+    const plan = planAtRepo();
     const gateway = plan.find((spec) => spec.name === 'gateway')!;
     expect(gateway.args).toEqual([...FLAGS, '/repo/apps/gateway/dist/main.js']);
     expect(gateway.dependsOn).toEqual(['discovery']);
