@@ -17,15 +17,20 @@ export interface BufferedLogOptions {
 
 /**
  * Standard output for the gateway's logs, written in batches instead of one `write(2)` per line: the
- * access log writes a line per request, and synchronous per-line writes cost the proxy about a tenth of
- * its CPU per request under load (bench/gateway). Lines wait at most `flushIntervalMs`; on exit the
- * buffer is written synchronously. A crash (SIGKILL, abort) can lose the lines of the last interval.
+ * access log writes a line per request, and per-line writes cost the proxy about a tenth of its CPU per
+ * request under load (bench/gateway). Lines wait at most `flushIntervalMs`; on exit the buffer is written.
+ * A crash (SIGKILL, abort) can lose the lines of the last interval.
+ *
+ * Each batch is written synchronously, as soon as it is full. Asynchronous writes (libuv's thread pool)
+ * kept lines waiting tens of milliseconds on a busy 2-core machine, long enough for V8 to promote them:
+ * ~20 MB of dead log strings in old space under load. Synchronous writes also bound memory: a stdout
+ * reader that stops reading holds the gateway back instead of letting the buffer grow without limit.
  */
 export function bufferedStdout(options: BufferedLogOptions = {}): BufferedLogDestination {
   // sonic-boom's own unref'd `periodicFlush` timer writes what waits on a quiet gateway.
   const destination = pino.destination({
     dest: 1,
-    sync: false,
+    sync: true,
     minLength: options.bufferBytes ?? 8192,
     periodicFlush: options.flushIntervalMs ?? 250,
   });
