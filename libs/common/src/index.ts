@@ -31,7 +31,14 @@ export {
 } from './registry-types/load-balancing-strategy.js';
 
 export { readEnvTree, treeSection, treeValue, type ConfigTree } from './config/env-tree.js';
-export { configBool, configChoice, configDurationMs, configInt, configList } from './config/config-values.js';
+export {
+  configBool,
+  configChoice,
+  configDurationMs,
+  configInt,
+  configList,
+  definedFields,
+} from './config/config-values.js';
 export { meshOptionsFromEnv } from './config/mesh-options-from-env.js';
 export type {
   MeshEnvOptions,

@@ -7,6 +7,7 @@ import {
   treeSection,
   treeValue,
   type ConfigTree,
+  definedFields,
 } from '@toskamesh/common';
 import type {
   KeyValueModuleOptions,
@@ -46,7 +47,7 @@ export function keyValueOptionsFromEnv(env: Env = process.env): KeyValueModuleOp
     treeValue(section, 'keyPrefix'),
     treeValue(service, 'serviceName', 'name'),
   ].find((value) => value !== undefined && value.trim() !== '');
-  return prune({
+  return definedFields({
     provider,
     keyPrefix: keyPrefix?.trim(),
     healthTimeoutMs: configDurationMs(key('HealthTimeout'), treeValue(section, 'healthTimeout'), 'ms'),
@@ -73,7 +74,7 @@ function redisOptions(section: ConfigTree): RedisKeyValueOptions {
     ? redisOptionsFromConnectionString(key('Redis__ConnectionString'), connection)
     : {};
   const database = configInt(key('Redis__Database'), treeValue(section, 'database'), { min: 0 });
-  return prune({
+  return definedFields({
     ...fromConnection,
     database: database ?? fromConnection.database,
     commandTimeoutMs: configDurationMs(
@@ -85,15 +86,11 @@ function redisOptions(section: ConfigTree): RedisKeyValueOptions {
 }
 
 function toskaStoreOptions(section: ConfigTree): ToskaStoreKeyValueOptions {
-  return prune({
+  return definedFields({
     baseUrl: treeValue(section, 'baseUrl')?.trim() || undefined,
     authToken: treeValue(section, 'authToken') || undefined,
     enableKeyIndex: configBool(key('ToskaStore__EnableKeyIndex'), treeValue(section, 'enableKeyIndex')),
     keyIndexKey: treeValue(section, 'keyIndexKey')?.trim() || undefined,
     timeoutMs: configDurationMs(key('ToskaStore__Timeout'), treeValue(section, 'timeout'), 'ms'),
   });
-}
-
-function prune<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
 }

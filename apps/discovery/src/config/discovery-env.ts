@@ -7,6 +7,7 @@ import {
   treeSection,
   treeValue,
   type ConfigTree,
+  definedFields,
 } from '@toskamesh/common';
 import type { RegistryModuleOptions } from '@toskamesh/registry';
 import type { DiscoveryAppOptions } from './discovery-options.js';
@@ -29,16 +30,16 @@ export function discoveryOptionsFromEnv(env: Env = process.env): DiscoveryAppOpt
   const key = (name: string) => `Discovery__${name}`;
   const options: DiscoveryAppOptions = {
     store: storeOptions(tree, mesh.registry.consul),
-    auth: prune({
+    auth: definedFields({
       secret: mesh.serviceAuth.secret,
       issuer: mesh.serviceAuth.issuer,
       audience: mesh.serviceAuth.audience,
       allowAnonymousReads: configBool(key('AllowAnonymousReads'), treeValue(tree, 'allowAnonymousReads')),
     }),
-    probing: prune({
+    probing: definedFields({
       enabled: configBool(key('Probing__Enabled'), treeValue(treeSection(tree, 'probing'), 'enabled')),
     }),
-    watch: prune({
+    watch: definedFields({
       retainEvents: configInt(
         key('Watch__RetainEvents'),
         treeValue(treeSection(tree, 'watch'), 'retainEvents'),
@@ -59,7 +60,7 @@ export function discoveryOptionsFromEnv(env: Env = process.env): DiscoveryAppOpt
   const port = configInt(key('Port'), treeValue(tree, 'port'), { min: 0, max: 65535 });
   const grpcPort = configInt(key('GrpcPort'), treeValue(tree, 'grpcPort'), { min: 0, max: 65535 });
   const host = treeValue(tree, 'host');
-  return prune({ ...options, port, grpcPort, host });
+  return definedFields({ ...options, port, grpcPort, host });
 }
 
 function storeOptions(
@@ -71,7 +72,7 @@ function storeOptions(
     const redis = treeSection(tree, 'redis');
     return {
       provider: 'redis',
-      redis: prune({
+      redis: definedFields({
         url: treeValue(redis, 'url', 'connectionString'),
         keyPrefix: treeValue(redis, 'keyPrefix'),
       }),
@@ -79,8 +80,4 @@ function storeOptions(
   }
   if (store === 'Consul') return { provider: 'consul', consul: { ...consul } };
   return { provider: 'memory' };
-}
-
-function prune<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

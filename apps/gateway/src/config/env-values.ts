@@ -1,4 +1,4 @@
-import { MeshConfigError, configList, treeValue, type ConfigTree } from '@toskamesh/common';
+import { MeshConfigError, configList, definedFields, treeValue, type ConfigTree } from '@toskamesh/common';
 
 /**
  * A list from configuration: a comma-separated string (`A,B`) or ASP.NET's indexed form
@@ -53,6 +53,6 @@ export function treeText(tree: ConfigTree, ...keys: string[]): string | undefine
 
 /** `value` without its undefined fields, undefined when nothing is left (so merges skip it). */
 export function pruned<T extends object>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-  return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+  const fields = definedFields(value);
+  return Object.keys(fields).length ? fields : undefined;
 }

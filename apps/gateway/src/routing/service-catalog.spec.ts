@@ -3,6 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { HealthStatus, ServiceInstance } from '@toskamesh/common';
 import type { RegistryChange, ServiceRegistry, WatchOptions } from '@toskamesh/registry';
 import { ServiceCatalog } from './service-catalog.js';
+import { testInstance } from '../../test/upstream-fixtures.js';
 
 type Item = RegistryChange | Error | 'end';
 
@@ -45,20 +46,11 @@ class ScriptedRegistry {
   }
 }
 
-function instance(serviceName: string, serviceId: string, status: HealthStatus = 'Healthy'): ServiceInstance {
-  return {
-    serviceName,
-    serviceId,
-    address: '127.0.0.1',
-    port: 9000,
-    scheme: 'http',
-    status,
-    metadata: {},
-    tags: [],
-    registeredAt: new Date(0),
-    lastHeartbeatAt: null,
-  };
-}
+const instance = (
+  serviceName: string,
+  serviceId: string,
+  status: HealthStatus = 'Healthy',
+): ServiceInstance => testInstance(serviceId, { serviceName, status });
 
 function fakeLogger(): LoggerService & { [K in 'log' | 'warn' | 'error']: jest.Mock } {
   return { log: jest.fn(), warn: jest.fn(), error: jest.fn() };

@@ -1,26 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HealthStatus, ServiceInstance } from '@toskamesh/common';
 import { CatalogState } from './service-catalog.state.js';
+import { testInstance } from '../../test/upstream-fixtures.js';
 
-function instance(
+const instance = (
   serviceName: string,
   serviceId: string,
   status: HealthStatus = 'Healthy',
   metadata: Record<string, string> = {},
-): ServiceInstance {
-  return {
-    serviceName,
-    serviceId,
-    address: '127.0.0.1',
-    port: 9000,
-    scheme: 'http',
-    status,
-    metadata,
-    tags: [],
-    registeredAt: new Date(0),
-    lastHeartbeatAt: null,
-  };
-}
+): ServiceInstance => testInstance(serviceId, { serviceName, status, metadata });
 
 describe(CatalogState.name, () => {
   describe('apply', () => {

@@ -70,3 +70,8 @@ export function configChoice<T extends string>(
     throw new MeshConfigError(key, 'is not a known value', { value: raw, allowed: allowed.join(', ') });
   return match;
 }
+
+/** `value` without the keys whose value is `undefined`, so an options object holds only what was configured. */
+export function definedFields<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { MeshConfigError } from '../errors/mesh-config.error.js';
 import { LOAD_BALANCING_STRATEGIES } from '../registry-types/load-balancing-strategy.js';
-import { configBool, configChoice, configDurationMs, configInt, configList } from './config-values.js';
+import {
+  configBool,
+  configChoice,
+  configDurationMs,
+  configInt,
+  configList,
+  definedFields,
+} from './config-values.js';
 import { readEnvTree, treeSection, treeValue, type ConfigTree } from './env-tree.js';
 import type {
   MeshEnvOptions,
@@ -40,7 +47,7 @@ function serviceOptions(section: ConfigTree): MeshServiceEnvOptions {
       (entry): entry is [string, string] => typeof entry[1] === 'string',
     ),
   );
-  return prune({
+  return definedFields({
     name: treeValue(section, 'serviceName', 'name'),
     id: treeValue(section, 'serviceId', 'id'),
     address: treeValue(section, 'address'),
@@ -64,7 +71,7 @@ function serviceOptions(section: ConfigTree): MeshServiceEnvOptions {
       treeValue(section, 'allowNoopServiceRegistry'),
     ),
     routing: Object.keys(routing).length
-      ? prune({
+      ? definedFields({
           scheme: treeValue(routing, 'scheme'),
           healthCheckEndpoint: treeValue(routing, 'healthCheckEndpoint'),
           strategy: configChoice(
@@ -122,13 +129,16 @@ function registryOptions(mesh: ConfigTree, legacyConsul: ConfigTree): MeshRegist
         ? 'consul'
         : undefined;
   const discoveryUrl = transport === 'grpc' ? (grpcAddress ?? httpAddress) : (httpAddress ?? grpcAddress);
-  return prune({
+  return definedFields({
     provider,
     redis: Object.keys(redis).length
-      ? prune({ url: treeValue(redis, 'url', 'connectionString'), keyPrefix: treeValue(redis, 'keyPrefix') })
+      ? definedFields({
+          url: treeValue(redis, 'url', 'connectionString'),
+          keyPrefix: treeValue(redis, 'keyPrefix'),
+        })
       : undefined,
     consul: Object.keys(consul).length
-      ? prune({
+      ? definedFields({
           url: treeValue(consul, 'address', 'url'),
           datacenter: treeValue(consul, 'datacenter'),
           token: treeValue(consul, 'token'),
@@ -136,7 +146,7 @@ function registryOptions(mesh: ConfigTree, legacyConsul: ConfigTree): MeshRegist
       : undefined,
     discovery:
       discoveryUrl || transport
-        ? prune({
+        ? definedFields({
             url: discoveryUrl,
             transport,
             allowInsecureTransport: configBool(
@@ -150,7 +160,7 @@ function registryOptions(mesh: ConfigTree, legacyConsul: ConfigTree): MeshRegist
 
 function serviceAuthOptions(section: ConfigTree, env: Env): MeshServiceAuthEnvOptions {
   const secretFile = env.MESH_SERVICE_AUTH_SECRET_FILE ?? treeValue(section, 'secretFile');
-  return prune({
+  return definedFields({
     secret:
       env.MESH_SERVICE_AUTH_SECRET ??
       treeValue(section, 'secret') ??
@@ -167,7 +177,7 @@ function serviceAuthOptions(section: ConfigTree, env: Env): MeshServiceAuthEnvOp
 }
 
 function telemetryOptions(section: ConfigTree, env: Env): MeshTelemetryEnvOptions {
-  return prune({
+  return definedFields({
     tracingEnabled: configBool('Mesh__Telemetry__TracingEnabled', treeValue(section, 'tracingEnabled')),
     otlpEndpoint: treeValue(section, 'otlpEndpoint') ?? env.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: treeValue(section, 'logLevel') ?? env.LOG_LEVEL,
@@ -183,9 +193,4 @@ function readSecretFile(path: string): string {
       cause: error,
     });
   }
-}
-
-/** Drops keys whose value is `undefined`, so only configured keys appear. */
-function prune<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
